@@ -1,0 +1,337 @@
+//! The one authorization policy. Deny by default.
+//!
+//! Every decision about who may see or do what is made here; resolvers and services ask and never
+//! decide on their own. Three kinds of rule:
+//!
+//! - **Root fields** (`Query`, `Mutation`, `Subscription`): each names the [`Access`] it needs:
+//!   anonymous, any signed-in user, or an [`Operation`] granted to one of the user's roles. A root
+//!   field missing from [`ROOT_FIELDS`] is refused.
+//! - **Object fields**: each is either declared public in [`TYPE_FIELDS`] (identifiers and a few
+//!   harmless fields) or restricted, needing a read permission granted per role at run time. A
+//!   field listed in neither is refused. Restricted fields are nullable so that a refused field
+//!   resolves to `null` with a `FORBIDDEN_FIELD` error and the rest of the answer still arrives.
+//! - **Rows**: which cases, people and incidents a user's agency may see (see `scope`).
+//!
+//! The field check runs in a schema extension ([`crate::graphql::guard`]) for every field of every
+//! request, so aliases, fragments and nested paths cannot avoid it.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::error::{AppError, AppResult};
+
+macro_rules! operations {
+    ($($variant:ident => $name:literal : $doc:literal,)*) => {
+        /// What a role may do. Granted per role at run time; the list itself is fixed by the
+        /// code, because each operation is enforced by code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Operation { $($variant,)* }
+
+        impl Operation {
+            pub const ALL: &'static [Operation] = &[$(Operation::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Operation::$variant => $name,)* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Operation::$variant => $doc,)* }
+            }
+
+            pub fn parse(name: &str) -> Option<Operation> {
+                match name { $($name => Some(Operation::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+operations! {
+    ViewCases => "VIEW_CASES": "read cases visible to the user's agency",
+    ViewPeople => "VIEW_PEOPLE": "read people linked to visible records",
+    ViewIncidents => "VIEW_INCIDENTS": "read incidents visible to the user's agency",
+    RecordIncident => "RECORD_INCIDENT": "record an incident",
+    OpenCase => "OPEN_CASE": "open a case",
+    UpdateCase => "UPDATE_CASE": "update a case, its parties, plan, notes and interventions",
+    ShareCase => "SHARE_CASE": "share a case with another agency, or revoke a share",
+    ReviewCase => "REVIEW_CASE": "review a case as a supervisor",
+    ManagePeople => "MANAGE_PEOPLE": "create, update and merge people",
+    ManageUsers => "MANAGE_USERS": "manage agencies, users and their roles",
+    ManageRoles => "MANAGE_ROLES": "manage roles and their permissions",
+    ManageReferenceData => "MANAGE_REFERENCE_DATA": "manage reference lists such as intervention tools",
+    ReadAuditLog => "READ_AUDIT_LOG": "read the access log",
+}
+
+/// What a root field needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Anonymous,
+    SignedIn,
+    Op(Operation),
+}
+
+/// Every root field and what it needs. A root field not listed here is refused.
+pub const ROOT_FIELDS: &[(&str, &str, Access)] = &[
+    ("Mutation", "login", Access::Anonymous),
+    ("Mutation", "refreshToken", Access::Anonymous),
+    ("Mutation", "logout", Access::SignedIn),
+    ("Query", "viewer", Access::SignedIn),
+];
+
+/// Per object type: the fields anyone who can reach the object may read, and the restricted
+/// fields that need a per-role read permission. A field in neither list is refused.
+pub struct TypeFields {
+    pub type_name: &'static str,
+    pub public: &'static [&'static str],
+    pub restricted: &'static [&'static str],
+}
+
+pub const TYPE_FIELDS: &[TypeFields] = &[
+    TypeFields {
+        type_name: "AuthPayload",
+        public: &[
+            "accessToken",
+            "refreshToken",
+            "expiresAt",
+            "refreshExpiresAt",
+        ],
+        restricted: &[],
+    },
+    TypeFields {
+        type_name: "Viewer",
+        public: &["user", "agency", "roles", "operations", "fieldPermissions"],
+        restricted: &[],
+    },
+    TypeFields {
+        type_name: "FieldPermission",
+        public: &["typeName", "fieldName", "read", "write"],
+        restricted: &[],
+    },
+    // Staff directory: who owns a case must be visible to those who can see the case.
+    TypeFields {
+        type_name: "User",
+        public: &["id", "displayName", "email", "agency", "team"],
+        restricted: &["disabled", "roles"],
+    },
+    TypeFields {
+        type_name: "Agency",
+        public: &["id", "name", "kind"],
+        restricted: &["disabled"],
+    },
+    TypeFields {
+        type_name: "Role",
+        public: &["id", "name", "description"],
+        restricted: &["operations", "fieldPermissions"],
+    },
+    TypeFields {
+        type_name: "OperationInfo",
+        public: &["name", "description"],
+        restricted: &[],
+    },
+];
+
+/// Field-level permission keys are `(type name, field name)`.
+pub type FieldKey = (String, String);
+
+/// What one user may do, resolved from the database on every request from the user's id (never
+/// from token claims), so a change of roles applies at the next request.
+#[derive(Clone, Debug, Default)]
+pub struct Permissions {
+    pub operations: HashSet<Operation>,
+    pub read: HashSet<FieldKey>,
+    pub write: HashSet<FieldKey>,
+}
+
+impl Permissions {
+    pub fn can(&self, op: Operation) -> bool {
+        self.operations.contains(&op)
+    }
+
+    pub fn can_read(&self, type_name: &str, field: &str) -> bool {
+        self.read
+            .contains(&(type_name.to_string(), field.to_string()))
+    }
+
+    pub fn can_write(&self, type_name: &str, field: &str) -> bool {
+        self.write
+            .contains(&(type_name.to_string(), field.to_string()))
+    }
+}
+
+/// The outcome of a field check.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FieldDecision {
+    Allow,
+    /// The field resolves to null with `FORBIDDEN_FIELD`.
+    Hide,
+    /// The request is refused at this field (`UNAUTHENTICATED` or `FORBIDDEN`).
+    Refuse(RefuseReason),
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum RefuseReason {
+    Unauthenticated,
+    Forbidden,
+}
+
+/// How every object field is classified, built once.
+pub struct FieldCatalog {
+    root: HashMap<(&'static str, &'static str), Access>,
+    public: HashSet<(&'static str, &'static str)>,
+    restricted: HashSet<(&'static str, &'static str)>,
+}
+
+impl Default for FieldCatalog {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FieldCatalog {
+    pub fn new() -> Self {
+        let root = ROOT_FIELDS.iter().map(|(t, f, a)| ((*t, *f), *a)).collect();
+        let mut public = HashSet::new();
+        let mut restricted = HashSet::new();
+        for t in TYPE_FIELDS {
+            public.extend(t.public.iter().map(|f| (t.type_name, *f)));
+            restricted.extend(t.restricted.iter().map(|f| (t.type_name, *f)));
+        }
+        Self {
+            root,
+            public,
+            restricted,
+        }
+    }
+
+    pub fn is_restricted(&self, type_name: &str, field: &str) -> bool {
+        self.restricted.contains(&(type_name, field))
+    }
+
+    pub fn is_classified(&self, type_name: &str, field: &str) -> bool {
+        self.root.contains_key(&(type_name, field))
+            || self.public.contains(&(type_name, field))
+            || self.restricted.contains(&(type_name, field))
+    }
+
+    pub fn root_access(&self, type_name: &str, field: &str) -> Option<Access> {
+        self.root.get(&(type_name, field)).copied()
+    }
+
+    /// The restricted fields, for the administrators' permission editor and the golden table.
+    pub fn restricted_fields(&self) -> Vec<(&'static str, &'static str)> {
+        let mut v: Vec<_> = self.restricted.iter().copied().collect();
+        v.sort();
+        v
+    }
+
+    /// Decides whether `permissions` (None: anonymous) may resolve `type_name.field`.
+    pub fn decide(
+        &self,
+        permissions: Option<&Permissions>,
+        type_name: &str,
+        field: &str,
+    ) -> FieldDecision {
+        if field.starts_with("__") || type_name.starts_with("__") {
+            return FieldDecision::Allow;
+        }
+        if matches!(type_name, "Query" | "Mutation" | "Subscription") {
+            return match (self.root_access(type_name, field), permissions) {
+                (Some(Access::Anonymous), _) => FieldDecision::Allow,
+                (Some(_), None) => FieldDecision::Refuse(RefuseReason::Unauthenticated),
+                (Some(Access::SignedIn), Some(_)) => FieldDecision::Allow,
+                (Some(Access::Op(op)), Some(p)) if p.can(op) => FieldDecision::Allow,
+                (Some(Access::Op(_)), Some(_)) => FieldDecision::Refuse(RefuseReason::Forbidden),
+                (None, None) => FieldDecision::Refuse(RefuseReason::Unauthenticated),
+                (None, Some(_)) => FieldDecision::Refuse(RefuseReason::Forbidden),
+            };
+        }
+        if self.public.contains(&(type_name, field)) {
+            return FieldDecision::Allow;
+        }
+        if self.restricted.contains(&(type_name, field)) {
+            return match permissions {
+                Some(p) if p.can_read(type_name, field) => FieldDecision::Allow,
+                _ => FieldDecision::Hide,
+            };
+        }
+        // Neither public nor restricted: deny by default.
+        FieldDecision::Refuse(RefuseReason::Forbidden)
+    }
+}
+
+/// Refuses unless the user holds `op`.
+pub fn require(permissions: &Permissions, op: Operation) -> AppResult<()> {
+    if permissions.can(op) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Refuses a write that touches any field the user may not write. Nothing is written: services
+/// call this before opening their transaction.
+pub fn check_writes(permissions: &Permissions, type_name: &str, fields: &[&str]) -> AppResult<()> {
+    let catalog = catalog();
+    for field in fields {
+        if catalog.is_restricted(type_name, field) && !permissions.can_write(type_name, field) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a filter, sort or search over a field the user may not read, so its value cannot be
+/// inferred from which rows come back.
+pub fn check_reads(permissions: &Permissions, type_name: &str, fields: &[&str]) -> AppResult<()> {
+    let catalog = catalog();
+    for field in fields {
+        if catalog.is_restricted(type_name, field) && !permissions.can_read(type_name, field) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    Ok(())
+}
+
+/// The process-wide catalog.
+pub fn catalog() -> &'static FieldCatalog {
+    static CATALOG: std::sync::OnceLock<FieldCatalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(FieldCatalog::new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let c = FieldCatalog::new();
+        let p = Permissions::default();
+        assert_eq!(
+            c.decide(Some(&p), "Mystery", "x"),
+            FieldDecision::Refuse(RefuseReason::Forbidden)
+        );
+        assert_eq!(
+            c.decide(Some(&p), "Query", "mystery"),
+            FieldDecision::Refuse(RefuseReason::Forbidden)
+        );
+        assert_eq!(
+            c.decide(None, "Query", "viewer"),
+            FieldDecision::Refuse(RefuseReason::Unauthenticated)
+        );
+        assert_eq!(c.decide(None, "Mutation", "login"), FieldDecision::Allow);
+    }
+
+    #[test]
+    fn restricted_fields_need_a_grant() {
+        let c = FieldCatalog::new();
+        let mut p = Permissions::default();
+        assert_eq!(c.decide(Some(&p), "User", "roles"), FieldDecision::Hide);
+        p.read.insert(("User".into(), "roles".into()));
+        assert_eq!(c.decide(Some(&p), "User", "roles"), FieldDecision::Allow);
+    }
+
+    #[test]
+    fn operation_names_round_trip() {
+        for op in Operation::ALL {
+            assert_eq!(Operation::parse(op.as_str()), Some(*op));
+        }
+    }
+}

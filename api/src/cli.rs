@@ -1,0 +1,183 @@
+//! The `asb-hub` command line.
+
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::{
+    configuration::{RawSettings, Settings},
+    db,
+    startup::Application,
+    telemetry,
+};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "asb-hub",
+    version,
+    about = "ASB Partnership Hub: the shared anti-social behaviour case record"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Default)]
+pub struct GlobalArgs {
+    /// TOML settings file (also ASB_HUB_CONFIG).
+    #[arg(long, global = true, env = "ASB_HUB_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Listen address (ASB_HUB_BIND), default 127.0.0.1:8080.
+    #[arg(long, global = true)]
+    pub bind: Option<String>,
+    /// Database URL (ASB_HUB_DATABASE_URL), default a SQLite file in the data directory.
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// Data directory (ASB_HUB_DATA_DIR), default ./data.
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Log format: text or json (ASB_HUB_LOG_FORMAT).
+    #[arg(long, global = true)]
+    pub log_format: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database, then serve.
+    Serve {
+        /// Load the demonstration partnership first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending migrations, or report their status.
+    Migrate {
+        /// Only report applied and pending migrations.
+        #[arg(long)]
+        status: bool,
+    },
+    /// Load data.
+    Seed {
+        /// The demonstration partnership (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the GraphQL SDL to stdout.
+    Schema,
+}
+
+impl GlobalArgs {
+    fn raw(&self) -> RawSettings {
+        RawSettings {
+            bind: self.bind.clone(),
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.as_ref().map(|p| p.display().to_string()),
+            log_format: self.log_format.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Reads settings: defaults, then the file, then the environment, then flags.
+pub fn load_settings(global: &GlobalArgs) -> Result<Settings, crate::configuration::ConfigError> {
+    let mut raw = RawSettings::default();
+    if let Some(path) = &global.config {
+        raw.overlay(RawSettings::from_file(path)?);
+    }
+    raw.overlay(RawSettings::from_env(std::env::vars())?);
+    raw.overlay(global.raw());
+    raw.resolve()
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Command::Schema = cli.command {
+        // No database, no secrets: the SDL depends only on the code.
+        let settings = match (RawSettings {
+            data_dir: Some(
+                std::env::temp_dir()
+                    .join("asb-hub-schema")
+                    .display()
+                    .to_string(),
+            ),
+            jwt_secret: Some("schema-printing-needs-no-real-secret-000".into()),
+            ..Default::default()
+        })
+        .resolve()
+        {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let schema = crate::graphql::build_schema(None, std::sync::Arc::new(settings), None);
+        println!("{}", schema.sdl());
+        return ExitCode::SUCCESS;
+    }
+    let settings = match load_settings(&cli.global) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("asb-hub: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(settings.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("asb-hub: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "asb-hub stopped");
+            eprintln!("asb-hub: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::error::Error>> {
+    match command {
+        Command::Serve { demo } => {
+            let bind = settings.bind;
+            let app = Application::build(settings, demo).await?;
+            tracing::info!(%bind, port = app.port(), demo, "asb-hub listening");
+            app.run_until_stopped().await?;
+            tracing::info!("asb-hub stopped cleanly");
+        }
+        Command::Migrate { status } => {
+            let conn = db::connect(&settings).await?;
+            if !status {
+                db::migrate(&conn).await?;
+            }
+            let (applied, pending) = db::migration_status(&conn).await?;
+            for m in &applied {
+                println!("applied  {m}");
+            }
+            for m in &pending {
+                println!("pending  {m}");
+            }
+        }
+        Command::Seed { demo } => {
+            if !demo {
+                return Err("nothing to seed: pass --demo".into());
+            }
+            let conn = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let summary = crate::seed::demo::seed(&conn, &settings)
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            println!("{summary}");
+        }
+        Command::Schema => {}
+    }
+    Ok(())
+}

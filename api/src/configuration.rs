@@ -1,0 +1,530 @@
+//! Typed settings, read once at start-up.
+//!
+//! Precedence, lowest first: built-in defaults, an optional TOML file (`--config` or
+//! `ASB_HUB_CONFIG`), `ASB_HUB_*` environment variables, then command-line flags. Every value is
+//! validated here; a wrong setting stops start-up with a message naming it. Secrets are wrapped in
+//! [`Secret`] so that they never print in logs or `Debug` output.
+
+use std::{
+    collections::BTreeMap,
+    fmt,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use serde::Deserialize;
+
+/// Environment variable prefix for every setting.
+pub const ENV_PREFIX: &str = "ASB_HUB_";
+
+/// Password every demo account gets unless `ASB_HUB_DEMO_PASSWORD` says otherwise.
+pub const DEFAULT_DEMO_PASSWORD: &str = "asb-demo-2026";
+
+/// A value that must never be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "text" | "pretty" => Ok(Self::Text),
+            "json" => Ok(Self::Json),
+            other => Err(format!("expected `text` or `json`, got `{other}`")),
+        }
+    }
+}
+
+/// Limits applied to every GraphQL request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_body_bytes: usize,
+    pub max_batch: usize,
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub max_aliases: usize,
+    pub max_root_fields: usize,
+    pub max_page_size: u64,
+    pub request_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 256 * 1024,
+            max_batch: 1,
+            max_depth: 12,
+            max_complexity: 5_000,
+            max_aliases: 30,
+            max_root_fields: 10,
+            max_page_size: 100,
+            request_timeout: Duration::from_secs(15),
+        }
+    }
+}
+
+/// Everything the server needs, validated.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub bind: SocketAddr,
+    pub database_url: Secret,
+    pub data_dir: PathBuf,
+    pub jwt_secret: Secret,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl: Duration,
+    pub refresh_token_ttl: Duration,
+    pub demo_password: Secret,
+    pub log_format: LogFormat,
+    pub graphiql: bool,
+    pub introspection: bool,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout: Duration,
+    pub shutdown_timeout: Duration,
+    pub limits: Limits,
+}
+
+/// A setting that could not be accepted, naming the setting.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in `{setting}`: {message}")]
+pub struct ConfigError {
+    pub setting: String,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(setting: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            setting: setting.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Raw, unvalidated values. Every field is optional; later sources override earlier ones.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    pub bind: Option<String>,
+    pub database_url: Option<String>,
+    pub data_dir: Option<String>,
+    pub jwt_secret: Option<String>,
+    pub jwt_issuer: Option<String>,
+    pub jwt_audience: Option<String>,
+    pub access_token_ttl_seconds: Option<u64>,
+    pub refresh_token_ttl_seconds: Option<u64>,
+    pub demo_password: Option<String>,
+    pub log_format: Option<String>,
+    pub graphiql: Option<bool>,
+    pub introspection: Option<bool>,
+    pub db_max_connections: Option<u32>,
+    pub db_acquire_timeout_ms: Option<u64>,
+    pub shutdown_timeout_seconds: Option<u64>,
+    pub max_body_bytes: Option<usize>,
+    pub max_batch: Option<usize>,
+    pub max_depth: Option<usize>,
+    pub max_complexity: Option<usize>,
+    pub max_aliases: Option<usize>,
+    pub max_root_fields: Option<usize>,
+    pub max_page_size: Option<u64>,
+    pub request_timeout_ms: Option<u64>,
+}
+
+macro_rules! overlay {
+    ($self:ident, $other:ident, $($field:ident),* $(,)?) => {
+        $( if $other.$field.is_some() { $self.$field = $other.$field; } )*
+    };
+}
+
+impl RawSettings {
+    /// Values of `other` replace ours where present.
+    pub fn overlay(&mut self, other: RawSettings) {
+        overlay!(
+            self,
+            other,
+            bind,
+            database_url,
+            data_dir,
+            jwt_secret,
+            jwt_issuer,
+            jwt_audience,
+            access_token_ttl_seconds,
+            refresh_token_ttl_seconds,
+            demo_password,
+            log_format,
+            graphiql,
+            introspection,
+            db_max_connections,
+            db_acquire_timeout_ms,
+            shutdown_timeout_seconds,
+            max_body_bytes,
+            max_batch,
+            max_depth,
+            max_complexity,
+            max_aliases,
+            max_root_fields,
+            max_page_size,
+            request_timeout_ms,
+        );
+    }
+
+    /// Reads a TOML file. Unknown keys are refused, so a typo cannot silently fall back to a
+    /// default.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigError::new("config", format!("cannot read {}: {e}", path.display()))
+        })?;
+        toml::from_str(&text)
+            .map_err(|e| ConfigError::new("config", format!("{}: {e}", path.display())))
+    }
+
+    /// Reads `ASB_HUB_*` variables from an iterator of (name, value) pairs. Unknown names under
+    /// the prefix are refused.
+    pub fn from_env<I>(vars: I) -> Result<Self, ConfigError>
+    where
+        I: IntoIterator<Item = (String, String)>,
+    {
+        let mut table = toml::Table::new();
+        let known = Self::known_keys();
+        for (name, value) in vars {
+            let Some(key) = name.strip_prefix(ENV_PREFIX) else {
+                continue;
+            };
+            let key = key.to_ascii_lowercase();
+            if key == "config" {
+                continue;
+            }
+            let Some(kind) = known.get(key.as_str()) else {
+                return Err(ConfigError::new(name, "unknown setting"));
+            };
+            let parsed = match kind {
+                Kind::Text => toml::Value::String(value),
+                Kind::Int => value
+                    .trim()
+                    .parse::<i64>()
+                    .map(toml::Value::Integer)
+                    .map_err(|_| ConfigError::new(&name, "expected a whole number"))?,
+                Kind::Bool => match value.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => toml::Value::Boolean(true),
+                    "0" | "false" | "no" | "off" => toml::Value::Boolean(false),
+                    _ => return Err(ConfigError::new(&name, "expected true or false")),
+                },
+            };
+            table.insert(key, parsed);
+        }
+        table
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::new("environment", e.to_string()))
+    }
+
+    fn known_keys() -> BTreeMap<&'static str, Kind> {
+        use Kind::*;
+        BTreeMap::from([
+            ("bind", Text),
+            ("database_url", Text),
+            ("data_dir", Text),
+            ("jwt_secret", Text),
+            ("jwt_issuer", Text),
+            ("jwt_audience", Text),
+            ("access_token_ttl_seconds", Int),
+            ("refresh_token_ttl_seconds", Int),
+            ("demo_password", Text),
+            ("log_format", Text),
+            ("graphiql", Bool),
+            ("introspection", Bool),
+            ("db_max_connections", Int),
+            ("db_acquire_timeout_ms", Int),
+            ("shutdown_timeout_seconds", Int),
+            ("max_body_bytes", Int),
+            ("max_batch", Int),
+            ("max_depth", Int),
+            ("max_complexity", Int),
+            ("max_aliases", Int),
+            ("max_root_fields", Int),
+            ("max_page_size", Int),
+            ("request_timeout_ms", Int),
+        ])
+    }
+
+    /// Validates the raw values into [`Settings`]. Creates the data directory, and reads or
+    /// generates the token signing secret there when none is configured.
+    pub fn resolve(self) -> Result<Settings, ConfigError> {
+        let bind = self
+            .bind
+            .as_deref()
+            .unwrap_or("127.0.0.1:8080")
+            .parse::<SocketAddr>()
+            .map_err(|_| {
+                ConfigError::new(
+                    "bind (ASB_HUB_BIND)",
+                    "expected an address such as 127.0.0.1:8080",
+                )
+            })?;
+        let data_dir = PathBuf::from(self.data_dir.as_deref().unwrap_or("./data"));
+        std::fs::create_dir_all(&data_dir).map_err(|e| {
+            ConfigError::new(
+                "data_dir (ASB_HUB_DATA_DIR)",
+                format!("cannot create {}: {e}", data_dir.display()),
+            )
+        })?;
+        let database_url = match self.database_url {
+            Some(url) => {
+                if !(url.starts_with("sqlite:")
+                    || url.starts_with("postgres://")
+                    || url.starts_with("postgresql://"))
+                {
+                    return Err(ConfigError::new(
+                        "database_url (ASB_HUB_DATABASE_URL)",
+                        "expected a sqlite: or postgres:// URL",
+                    ));
+                }
+                url
+            }
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("asb-hub.sqlite").display()
+            ),
+        };
+        let jwt_secret = match self.jwt_secret {
+            Some(secret) if secret.len() < 32 => {
+                return Err(ConfigError::new(
+                    "jwt_secret (ASB_HUB_JWT_SECRET)",
+                    "must be at least 32 characters",
+                ));
+            }
+            Some(secret) => secret,
+            None => load_or_create_secret(&data_dir)?,
+        };
+        let log_format = self
+            .log_format
+            .as_deref()
+            .unwrap_or("text")
+            .parse()
+            .map_err(|e| ConfigError::new("log_format (ASB_HUB_LOG_FORMAT)", e))?;
+        let defaults = Limits::default();
+        let limits = Limits {
+            max_body_bytes: positive(
+                "max_body_bytes",
+                self.max_body_bytes,
+                defaults.max_body_bytes,
+            )?,
+            max_batch: positive("max_batch", self.max_batch, defaults.max_batch)?,
+            max_depth: positive("max_depth", self.max_depth, defaults.max_depth)?,
+            max_complexity: positive(
+                "max_complexity",
+                self.max_complexity,
+                defaults.max_complexity,
+            )?,
+            max_aliases: positive("max_aliases", self.max_aliases, defaults.max_aliases)?,
+            max_root_fields: positive(
+                "max_root_fields",
+                self.max_root_fields,
+                defaults.max_root_fields,
+            )?,
+            max_page_size: positive("max_page_size", self.max_page_size, defaults.max_page_size)?,
+            request_timeout: Duration::from_millis(positive(
+                "request_timeout_ms",
+                self.request_timeout_ms,
+                defaults.request_timeout.as_millis() as u64,
+            )?),
+        };
+        Ok(Settings {
+            bind,
+            database_url: Secret::new(database_url),
+            data_dir,
+            jwt_secret: Secret::new(jwt_secret),
+            jwt_issuer: self.jwt_issuer.unwrap_or_else(|| "asb-hub".into()),
+            jwt_audience: self.jwt_audience.unwrap_or_else(|| "asb-hub-api".into()),
+            access_token_ttl: Duration::from_secs(positive(
+                "access_token_ttl_seconds",
+                self.access_token_ttl_seconds,
+                15 * 60,
+            )?),
+            refresh_token_ttl: Duration::from_secs(positive(
+                "refresh_token_ttl_seconds",
+                self.refresh_token_ttl_seconds,
+                12 * 60 * 60,
+            )?),
+            demo_password: Secret::new(
+                self.demo_password
+                    .unwrap_or_else(|| DEFAULT_DEMO_PASSWORD.into()),
+            ),
+            log_format,
+            graphiql: self.graphiql.unwrap_or(true),
+            introspection: self.introspection.unwrap_or(true),
+            db_max_connections: positive("db_max_connections", self.db_max_connections, 10)?,
+            db_acquire_timeout: Duration::from_millis(positive(
+                "db_acquire_timeout_ms",
+                self.db_acquire_timeout_ms,
+                3_000,
+            )?),
+            shutdown_timeout: Duration::from_secs(self.shutdown_timeout_seconds.unwrap_or(30)),
+            limits,
+        })
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Int,
+    Bool,
+}
+
+fn positive<T>(name: &str, value: Option<T>, default: T) -> Result<T, ConfigError>
+where
+    T: PartialOrd + Default + Copy,
+{
+    let v = value.unwrap_or(default);
+    if v <= T::default() {
+        return Err(ConfigError::new(
+            format!("{name} ({ENV_PREFIX}{})", name.to_ascii_uppercase()),
+            "must be greater than zero",
+        ));
+    }
+    Ok(v)
+}
+
+/// The signing secret kept in the data directory, so that a restart keeps tokens valid.
+fn load_or_create_secret(data_dir: &Path) -> Result<String, ConfigError> {
+    use rand::RngCore;
+    let path = data_dir.join("jwt_secret");
+    let setting = "jwt_secret (ASB_HUB_JWT_SECRET)";
+    if path.exists() {
+        let secret = std::fs::read_to_string(&path).map_err(|e| {
+            ConfigError::new(setting, format!("cannot read {}: {e}", path.display()))
+        })?;
+        let secret = secret.trim().to_string();
+        if secret.len() < 32 {
+            return Err(ConfigError::new(
+                setting,
+                format!("{} is too short", path.display()),
+            ));
+        }
+        return Ok(secret);
+    }
+    let mut bytes = [0u8; 48];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    write_private(&path, &secret)
+        .map_err(|e| ConfigError::new(setting, format!("cannot write {}: {e}", path.display())))?;
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_env_setting_is_refused_by_name() {
+        let err = RawSettings::from_env(env(&[("ASB_HUB_DATABSE_URL", "x")])).unwrap_err();
+        assert_eq!(err.setting, "ASB_HUB_DATABSE_URL");
+    }
+
+    #[test]
+    fn bad_number_names_the_variable() {
+        let err = RawSettings::from_env(env(&[("ASB_HUB_MAX_DEPTH", "deep")])).unwrap_err();
+        assert_eq!(err.setting, "ASB_HUB_MAX_DEPTH");
+    }
+
+    #[test]
+    fn later_sources_override_earlier_ones() {
+        let mut raw = RawSettings {
+            bind: Some("127.0.0.1:1".into()),
+            graphiql: Some(true),
+            ..Default::default()
+        };
+        raw.overlay(
+            RawSettings::from_env(env(&[("ASB_HUB_GRAPHIQL", "off"), ("OTHER", "1")])).unwrap(),
+        );
+        assert_eq!(raw.bind.as_deref(), Some("127.0.0.1:1"));
+        assert_eq!(raw.graphiql, Some(false));
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let dir = std::env::temp_dir().join(format!("asb-cfg-{}", uuid::Uuid::new_v4()));
+        let raw = RawSettings {
+            data_dir: Some(dir.display().to_string()),
+            jwt_secret: Some("s".repeat(40)),
+            database_url: Some("postgres://u:hunter2@localhost/db".into()),
+            ..Default::default()
+        };
+        let settings = raw.resolve().unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("hunter2"));
+        assert!(!printed.contains(&"s".repeat(40)));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn generated_secret_is_kept_across_restarts() {
+        let dir = std::env::temp_dir().join(format!("asb-cfg-{}", uuid::Uuid::new_v4()));
+        let raw = RawSettings {
+            data_dir: Some(dir.display().to_string()),
+            ..Default::default()
+        };
+        let first = raw.clone().resolve().unwrap();
+        let second = raw.resolve().unwrap();
+        assert_eq!(first.jwt_secret, second.jwt_secret);
+        assert!(first.database_url.expose().starts_with("sqlite://"));
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    #[test]
+    fn bad_bind_names_the_setting() {
+        let raw = RawSettings {
+            bind: Some("nowhere".into()),
+            ..Default::default()
+        };
+        let err = raw.resolve().unwrap_err();
+        assert!(err.setting.contains("ASB_HUB_BIND"));
+    }
+}

@@ -1,0 +1,109 @@
+//! The schema extension that applies the field policy to every field of every request.
+//!
+//! async-graphql calls `resolve` once per field, with the field's real parent type and name, so
+//! aliases, fragments and nesting cannot avoid the check. A restricted field the user may not read
+//! resolves to `null` and its error (`FORBIDDEN_FIELD`, with the path) is added to the response;
+//! an unclassified field, or a root field the user lacks the operation for, is refused.
+
+use std::sync::{Arc, Mutex};
+
+use async_graphql::{
+    ErrorExtensions, PathSegment, Response, ServerError, ServerResult, Value,
+    extensions::{
+        Extension, ExtensionContext, ExtensionFactory, NextExecute, NextResolve, ResolveInfo,
+    },
+};
+
+use crate::{
+    auth::{
+        Principal,
+        policy::{self, FieldDecision, RefuseReason},
+    },
+    error::AppError,
+};
+
+pub struct FieldGuard;
+
+impl ExtensionFactory for FieldGuard {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(FieldGuardExtension {
+            hidden: Mutex::new(Vec::new()),
+        })
+    }
+}
+
+struct FieldGuardExtension {
+    /// Errors for fields that resolved to null because the user may not read them.
+    hidden: Mutex<Vec<ServerError>>,
+}
+
+fn path_of(info: &ResolveInfo<'_>) -> Vec<PathSegment> {
+    let mut path = Vec::new();
+    let mut node = Some(info.path_node);
+    while let Some(n) = node {
+        path.push(match n.segment {
+            async_graphql::QueryPathSegment::Name(name) => PathSegment::Field(name.to_string()),
+            async_graphql::QueryPathSegment::Index(i) => PathSegment::Index(i),
+        });
+        node = n.parent;
+    }
+    path.reverse();
+    path
+}
+
+fn to_server_error(err: AppError, info: &ResolveInfo<'_>) -> ServerError {
+    let gql: async_graphql::Error = err.into();
+    let mut e = gql.extend().into_server_error(info.field.name.pos);
+    e.path = path_of(info);
+    e
+}
+
+#[async_trait::async_trait]
+impl Extension for FieldGuardExtension {
+    async fn resolve(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        info: ResolveInfo<'_>,
+        next: NextResolve<'_>,
+    ) -> ServerResult<Option<Value>> {
+        if info.is_for_introspection {
+            return next.run(ctx, info).await;
+        }
+        let principal = ctx.data_opt::<Principal>();
+        let permissions = principal.and_then(|p| p.permissions());
+        match policy::catalog().decide(permissions, info.parent_type, info.name) {
+            FieldDecision::Allow => next.run(ctx, info).await,
+            FieldDecision::Hide => {
+                let err = AppError::ForbiddenField {
+                    type_name: info.parent_type.to_string(),
+                    field: info.name.to_string(),
+                };
+                let server_error = to_server_error(err, &info);
+                if let Ok(mut hidden) = self.hidden.lock() {
+                    hidden.push(server_error);
+                }
+                Ok(None)
+            }
+            FieldDecision::Refuse(reason) => {
+                let err = match reason {
+                    RefuseReason::Unauthenticated => AppError::Unauthenticated,
+                    RefuseReason::Forbidden => AppError::Forbidden,
+                };
+                Err(to_server_error(err, &info))
+            }
+        }
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        let mut response = next.run(ctx, operation_name).await;
+        if let Ok(mut hidden) = self.hidden.lock() {
+            response.errors.append(&mut hidden);
+        }
+        response
+    }
+}

@@ -1,0 +1,87 @@
+//! The GraphQL schema: one module per area, merged into one schema.
+//!
+//! GraphQL types are not entities: each area defines its own output types and converts from the
+//! entity models, so the API contract does not follow the table layout.
+
+pub mod guard;
+mod identity;
+
+use std::sync::Arc;
+
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::{
+    auth::{Principal, tokens::TokenKeys},
+    configuration::Settings,
+    error::{AppError, AppResult},
+};
+
+#[derive(MergedObject, Default)]
+pub struct Query(identity::IdentityQuery);
+
+#[derive(MergedObject, Default)]
+pub struct Mutation(identity::IdentityMutation);
+
+pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Per-request facts the HTTP layer hands to resolvers.
+#[derive(Clone, Debug)]
+pub struct RequestMeta {
+    pub request_id: String,
+    pub client_addr: Option<String>,
+}
+
+/// Builds the schema with its limits. The same function serves `asb-hub schema`, so the printed
+/// SDL is exactly what the server runs.
+pub fn build_schema(
+    db: Option<DatabaseConnection>,
+    settings: Arc<Settings>,
+    keys: Option<Arc<TokenKeys>>,
+) -> AppSchema {
+    let limits = &settings.limits;
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .extension(guard::FieldGuard)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
+        .limit_recursive_depth(limits.max_depth * 2)
+        .limit_directives(10)
+        .disable_suggestions();
+    if !settings.introspection {
+        builder = builder.disable_introspection();
+    }
+    if let Some(db) = db {
+        builder = builder.data(db);
+    }
+    if let Some(keys) = keys {
+        builder = builder.data(keys);
+    }
+    builder.data(settings).finish()
+}
+
+/// Helpers every resolver uses to reach shared state.
+pub trait ContextExt {
+    fn db(&self) -> AppResult<&DatabaseConnection>;
+    fn principal(&self) -> AppResult<&Principal>;
+    fn settings(&self) -> AppResult<&Arc<Settings>>;
+    fn keys(&self) -> AppResult<&Arc<TokenKeys>>;
+}
+
+impl ContextExt for Context<'_> {
+    fn db(&self) -> AppResult<&DatabaseConnection> {
+        self.data::<DatabaseConnection>()
+            .map_err(|_| AppError::internal("database missing from schema data"))
+    }
+    fn principal(&self) -> AppResult<&Principal> {
+        self.data::<Principal>()
+            .map_err(|_| AppError::Unauthenticated)
+    }
+    fn settings(&self) -> AppResult<&Arc<Settings>> {
+        self.data::<Arc<Settings>>()
+            .map_err(|_| AppError::internal("settings missing from schema data"))
+    }
+    fn keys(&self) -> AppResult<&Arc<TokenKeys>> {
+        self.data::<Arc<TokenKeys>>()
+            .map_err(|_| AppError::internal("token keys missing from schema data"))
+    }
+}

@@ -1,0 +1,6 @@
+//! Use cases: they take validated domain values and a principal, ask the policy, and talk to the
+//! database. Each mutation runs in one transaction with its access-log entry.
+
+pub mod audit;
+pub mod auth;
+pub mod identity;

@@ -1,0 +1,32 @@
+//! Schema migrations of the ASB Partnership Hub.
+//!
+//! Every migration runs forward on SQLite and PostgreSQL, and `down` drops what `up` created.
+//! Migrations do not use the `entity` crate: they describe the schema as it was when written.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_identity;
+mod m20261127_000002_create_sessions;
+mod m20261127_000003_create_access_log;
+mod m20261127_000004_create_people_and_locations;
+mod m20261127_000005_create_cases;
+mod m20261127_000006_create_incidents;
+mod m20261127_000007_create_case_plan;
+
+/// Runs the migrations of this crate in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_create_identity::Migration),
+            Box::new(m20261127_000002_create_sessions::Migration),
+            Box::new(m20261127_000003_create_access_log::Migration),
+            Box::new(m20261127_000004_create_people_and_locations::Migration),
+            Box::new(m20261127_000005_create_cases::Migration),
+            Box::new(m20261127_000006_create_incidents::Migration),
+            Box::new(m20261127_000007_create_case_plan::Migration),
+        ]
+    }
+}
