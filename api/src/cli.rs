@@ -94,26 +94,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Command::Schema = cli.command {
         // No database, no secrets: the SDL depends only on the code.
-        let settings = match (RawSettings {
-            data_dir: Some(
-                std::env::temp_dir()
-                    .join("asb-hub-schema")
-                    .display()
-                    .to_string(),
-            ),
-            jwt_secret: Some("schema-printing-needs-no-real-secret-000".into()),
-            ..Default::default()
-        })
-        .resolve()
-        {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::FAILURE;
-            }
-        };
-        let schema = crate::graphql::build_schema(None, std::sync::Arc::new(settings), None);
-        println!("{}", schema.sdl());
+        print!("{}", crate::graphql::sdl());
         return ExitCode::SUCCESS;
     }
     let settings = match load_settings(&cli.global) {

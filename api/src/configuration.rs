@@ -107,6 +107,30 @@ pub struct Settings {
     pub limits: Limits,
 }
 
+impl Settings {
+    /// Settings good enough to build the schema and print its SDL: no files, no secrets.
+    pub fn for_schema_printing() -> Self {
+        Settings {
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: Secret::new(""),
+            data_dir: PathBuf::new(),
+            jwt_secret: Secret::new(""),
+            jwt_issuer: String::new(),
+            jwt_audience: String::new(),
+            access_token_ttl: Duration::from_secs(900),
+            refresh_token_ttl: Duration::from_secs(3600),
+            demo_password: Secret::new(""),
+            log_format: LogFormat::Text,
+            graphiql: false,
+            introspection: true,
+            db_max_connections: 1,
+            db_acquire_timeout: Duration::from_secs(1),
+            shutdown_timeout: Duration::from_secs(1),
+            limits: Limits::default(),
+        }
+    }
+}
+
 /// A setting that could not be accepted, naming the setting.
 #[derive(Debug, thiserror::Error)]
 #[error("configuration error in `{setting}`: {message}")]

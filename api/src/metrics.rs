@@ -83,8 +83,17 @@ impl Metrics {
     }
 }
 
-/// A label for an operation name: the name when it is a plain GraphQL name, else `anonymous`.
-pub fn operation_label(name: Option<&str>) -> String {
+/// A label for an operation: the `operationName` sent, else the name of the document's first
+/// operation, when it is a plain GraphQL name; otherwise `anonymous`.
+pub fn operation_label(name: Option<&str>, query: &str) -> String {
+    let from_doc;
+    let name = match name {
+        Some(n) => Some(n),
+        None => {
+            from_doc = first_operation_name(query);
+            from_doc.as_deref()
+        }
+    };
     match name {
         Some(n)
             if !n.is_empty()
@@ -95,6 +104,48 @@ pub fn operation_label(name: Option<&str>) -> String {
         }
         _ => "anonymous".into(),
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_from_the_name_or_the_document() {
+        assert_eq!(operation_label(Some("Cases"), "{ x }"), "Cases");
+        assert_eq!(operation_label(None, "query WhoAmI { x }"), "WhoAmI");
+        assert_eq!(
+            operation_label(None, "# c\n mutation Rec($a: Int) { x }"),
+            "Rec"
+        );
+        assert_eq!(operation_label(None, "{ x }"), "anonymous");
+        assert_eq!(operation_label(Some("bad name!"), "{ x }"), "anonymous");
+    }
+}
+
+/// `query Name`, `mutation Name` or `subscription Name` at the start of the document.
+fn first_operation_name(query: &str) -> Option<String> {
+    let mut rest = query.trim_start();
+    while let Some(stripped) = rest.strip_prefix('#') {
+        rest = stripped
+            .split_once('\n')
+            .map(|(_, r)| r)
+            .unwrap_or("")
+            .trim_start();
+    }
+    let rest = ["query", "mutation", "subscription"]
+        .iter()
+        .find_map(|kw| rest.strip_prefix(kw))?;
+    if !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let name: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(65)
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 pub async fn render(state: web::Data<AppState>) -> HttpResponse {

@@ -8,8 +8,6 @@ use sea_orm_migration::sea_orm::{
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
-
 const TABLES: [&str; 24] = [
     "agency",
     "app_user",
@@ -155,7 +153,19 @@ async fn connect_and_run(url: &str) -> TestResult {
     result
 }
 
+/// Runs on the backend the suite runs on: SQLite unless `TEST_DATABASE_URL` names a PostgreSQL
+/// server, in which case a uniquely named database is created there and dropped afterwards.
 #[tokio::test]
+async fn migrations_run_up_down_and_up_again() -> TestResult {
+    match std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    {
+        None => up_down_up_sqlite().await,
+        Some(base) => up_down_up_postgres(&base).await,
+    }
+}
+
 async fn up_down_up_sqlite() -> TestResult {
     let path =
         std::env::temp_dir().join(format!("asb_mig_{}.sqlite", uuid::Uuid::new_v4().simple()));
@@ -167,15 +177,14 @@ async fn up_down_up_sqlite() -> TestResult {
     result
 }
 
-#[tokio::test]
-async fn up_down_up_postgres() -> TestResult {
+async fn up_down_up_postgres(base: &str) -> TestResult {
     let name = format!("asb_mig_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(PG_ADMIN_URL).await?;
+    let admin = Database::connect(base).await?;
     admin
         .execute_unprepared(&format!("CREATE DATABASE {name}"))
         .await?;
-
-    let result = connect_and_run(&format!("postgres://postgres@127.0.0.1:5432/{name}")).await;
+    let server = base.rsplit_once('/').map(|(s, _)| s).unwrap_or(base);
+    let result = connect_and_run(&format!("{server}/{name}")).await;
 
     admin
         .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -66,7 +66,9 @@ impl Extension for FieldGuardExtension {
         info: ResolveInfo<'_>,
         next: NextResolve<'_>,
     ) -> ServerResult<Option<Value>> {
-        if info.is_for_introspection {
+        // Introspection is governed by the schema's introspection setting; list items were
+        // checked as their list field.
+        if info.is_for_introspection || info.parent_type.starts_with('[') {
             return next.run(ctx, info).await;
         }
         let principal = ctx.data_opt::<Principal>();

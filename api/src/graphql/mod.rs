@@ -59,6 +59,12 @@ pub fn build_schema(
     builder.data(settings).finish()
 }
 
+/// The SDL of the schema the server runs, independent of any database or secret.
+pub fn sdl() -> String {
+    let settings = Settings::for_schema_printing();
+    build_schema(None, Arc::new(settings), None).sdl()
+}
+
 /// Helpers every resolver uses to reach shared state.
 pub trait ContextExt {
     fn db(&self) -> AppResult<&DatabaseConnection>;

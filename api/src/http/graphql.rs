@@ -276,7 +276,7 @@ async fn execute(
     request_id: &RequestId,
 ) -> (StatusCode, Json) {
     let started = std::time::Instant::now();
-    let operation = metrics::operation_label(request.operation_name.as_deref());
+    let operation = metrics::operation_label(request.operation_name.as_deref(), &request.query);
     let client_addr = req.peer_addr().map(|a| a.ip().to_string());
     let principal = match auth::authenticate(
         state,

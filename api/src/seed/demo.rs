@@ -426,7 +426,7 @@ where
         return Ok(0);
     }
     let pk: Vec<_> = <E::PrimaryKey as sea_orm::Iterable>::iter()
-        .map(|k| sea_orm::PrimaryKeyToColumn::into_column(k))
+        .map(sea_orm::PrimaryKeyToColumn::into_column)
         .collect();
     let res = E::insert_many(models)
         .on_conflict(OnConflict::columns(pk).do_nothing().to_owned())
@@ -692,7 +692,7 @@ async fn seed_casework<C: ConnectionTrait>(
     let mut incident_parties = Vec::new();
     for n in 0..INCIDENTS {
         let id = demo_id("incident", n);
-        let case = (n < 36).then(|| n % CASES);
+        let case = (n < 36).then_some(n % CASES);
         let victim_idx = match case {
             Some(c) => c * 2,
             None => 24 + (n % 12),
