@@ -106,23 +106,6 @@ pub fn operation_label(name: Option<&str>, query: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels_come_from_the_name_or_the_document() {
-        assert_eq!(operation_label(Some("Cases"), "{ x }"), "Cases");
-        assert_eq!(operation_label(None, "query WhoAmI { x }"), "WhoAmI");
-        assert_eq!(
-            operation_label(None, "# c\n mutation Rec($a: Int) { x }"),
-            "Rec"
-        );
-        assert_eq!(operation_label(None, "{ x }"), "anonymous");
-        assert_eq!(operation_label(Some("bad name!"), "{ x }"), "anonymous");
-    }
-}
-
 /// `query Name`, `mutation Name` or `subscription Name` at the start of the document.
 fn first_operation_name(query: &str) -> Option<String> {
     let mut rest = query.trim_start();
@@ -181,5 +164,22 @@ fn pool_use(db: &sea_orm::DatabaseConnection) -> (i64, i64) {
             (pool.size() as i64, pool.num_idle() as i64)
         }
         _ => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_come_from_the_name_or_the_document() {
+        assert_eq!(operation_label(Some("Cases"), "{ x }"), "Cases");
+        assert_eq!(operation_label(None, "query WhoAmI { x }"), "WhoAmI");
+        assert_eq!(
+            operation_label(None, "# c\n mutation Rec($a: Int) { x }"),
+            "Rec"
+        );
+        assert_eq!(operation_label(None, "{ x }"), "anonymous");
+        assert_eq!(operation_label(Some("bad name!"), "{ x }"), "anonymous");
     }
 }

@@ -5,8 +5,8 @@
 //!
 //! - **Root fields** (`Query`, `Mutation`, `Subscription`): each names the [`Access`] it needs:
 //!   anonymous, any signed-in user, or an [`Operation`] granted to one of the user's roles. A root
-//!   field missing from [`ROOT_FIELDS`] is refused.
-//! - **Object fields**: each is either declared public in [`TYPE_FIELDS`] (identifiers and a few
+//!   field missing from the rules (one file per area in `rules/`) is refused.
+//! - **Object fields**: each is either declared public in the rules (identifiers and a few
 //!   harmless fields) or restricted, needing a read permission granted per role at run time. A
 //!   field listed in neither is refused. Restricted fields are nullable so that a refused field
 //!   resolves to `null` with a `FORBIDDEN_FIELD` error and the rest of the answer still arrives.
@@ -68,13 +68,14 @@ pub enum Access {
     Op(Operation),
 }
 
-/// Every root field and what it needs. A root field not listed here is refused.
-pub const ROOT_FIELDS: &[(&str, &str, Access)] = &[
-    ("Mutation", "login", Access::Anonymous),
-    ("Mutation", "refreshToken", Access::Anonymous),
-    ("Mutation", "logout", Access::SignedIn),
-    ("Query", "viewer", Access::SignedIn),
-];
+mod rules;
+
+/// Every root field and what it needs, and every object type's public and restricted fields,
+/// grouped by area in [`rules`]. A root field or object field missing from them is refused.
+pub struct Area {
+    pub roots: &'static [(&'static str, &'static str, Access)],
+    pub types: &'static [TypeFields],
+}
 
 /// Per object type: the fields anyone who can reach the object may read, and the restricted
 /// fields that need a per-role read permission. A field in neither list is refused.
@@ -84,49 +85,7 @@ pub struct TypeFields {
     pub restricted: &'static [&'static str],
 }
 
-pub const TYPE_FIELDS: &[TypeFields] = &[
-    TypeFields {
-        type_name: "AuthPayload",
-        public: &[
-            "accessToken",
-            "refreshToken",
-            "expiresAt",
-            "refreshExpiresAt",
-        ],
-        restricted: &[],
-    },
-    TypeFields {
-        type_name: "Viewer",
-        public: &["user", "agency", "roles", "operations", "fieldPermissions"],
-        restricted: &[],
-    },
-    TypeFields {
-        type_name: "FieldPermission",
-        public: &["typeName", "fieldName", "read", "write"],
-        restricted: &[],
-    },
-    // Staff directory: who owns a case must be visible to those who can see the case.
-    TypeFields {
-        type_name: "User",
-        public: &["id", "displayName", "email", "agency", "team"],
-        restricted: &["disabled", "roles"],
-    },
-    TypeFields {
-        type_name: "Agency",
-        public: &["id", "name", "kind"],
-        restricted: &["disabled"],
-    },
-    TypeFields {
-        type_name: "Role",
-        public: &["id", "name", "description"],
-        restricted: &["operations", "fieldPermissions"],
-    },
-    TypeFields {
-        type_name: "OperationInfo",
-        public: &["name", "description"],
-        restricted: &[],
-    },
-];
+pub use rules::AREAS;
 
 /// Field-level permission keys are `(type name, field name)`.
 pub type FieldKey = (String, String);
@@ -187,12 +146,19 @@ impl Default for FieldCatalog {
 
 impl FieldCatalog {
     pub fn new() -> Self {
-        let root = ROOT_FIELDS.iter().map(|(t, f, a)| ((*t, *f), *a)).collect();
+        Self::from_areas(AREAS)
+    }
+
+    pub fn from_areas(areas: &[&Area]) -> Self {
+        let mut root = HashMap::new();
         let mut public = HashSet::new();
         let mut restricted = HashSet::new();
-        for t in TYPE_FIELDS {
-            public.extend(t.public.iter().map(|f| (t.type_name, *f)));
-            restricted.extend(t.restricted.iter().map(|f| (t.type_name, *f)));
+        for area in areas {
+            root.extend(area.roots.iter().map(|(t, f, a)| ((*t, *f), *a)));
+            for t in area.types {
+                public.extend(t.public.iter().map(|f| (t.type_name, *f)));
+                restricted.extend(t.restricted.iter().map(|f| (t.type_name, *f)));
+            }
         }
         Self {
             root,
@@ -321,11 +287,21 @@ mod tests {
 
     #[test]
     fn restricted_fields_need_a_grant() {
-        let c = FieldCatalog::new();
+        static AREA: Area = Area {
+            roots: &[],
+            types: &[TypeFields {
+                type_name: "Thing",
+                public: &["id"],
+                restricted: &["secret"],
+            }],
+        };
+        let c = FieldCatalog::from_areas(&[&AREA]);
         let mut p = Permissions::default();
-        assert_eq!(c.decide(Some(&p), "User", "roles"), FieldDecision::Hide);
-        p.read.insert(("User".into(), "roles".into()));
-        assert_eq!(c.decide(Some(&p), "User", "roles"), FieldDecision::Allow);
+        assert_eq!(c.decide(Some(&p), "Thing", "id"), FieldDecision::Allow);
+        assert_eq!(c.decide(Some(&p), "Thing", "secret"), FieldDecision::Hide);
+        assert_eq!(c.decide(None, "Thing", "secret"), FieldDecision::Hide);
+        p.read.insert(("Thing".into(), "secret".into()));
+        assert_eq!(c.decide(Some(&p), "Thing", "secret"), FieldDecision::Allow);
     }
 
     #[test]
@@ -333,5 +309,95 @@ mod tests {
         for op in Operation::ALL {
             assert_eq!(Operation::parse(op.as_str()), Some(*op));
         }
+    }
+}
+
+/// Every field of every object type in the schema is classified, restricted fields are nullable,
+/// and the rules name no field the schema lacks.
+#[cfg(test)]
+mod coverage {
+    use std::collections::HashSet;
+
+    use async_graphql::parser::types::{BaseType, TypeKind, TypeSystemDefinition};
+
+    use super::*;
+
+    fn schema_fields() -> Vec<(String, String, bool)> {
+        let sdl = crate::graphql::sdl();
+        let doc = async_graphql::parser::parse_schema(&sdl).expect("SDL parses");
+        let mut out = Vec::new();
+        for def in doc.definitions {
+            let TypeSystemDefinition::Type(ty) = def else {
+                continue;
+            };
+            let name = ty.node.name.node.to_string();
+            if name.starts_with("__") {
+                continue;
+            }
+            let TypeKind::Object(obj) = &ty.node.kind else {
+                continue;
+            };
+            for f in &obj.fields {
+                let nullable = f.node.ty.node.nullable;
+                out.push((name.clone(), f.node.name.node.to_string(), nullable));
+                let _ = matches!(f.node.ty.node.base, BaseType::Named(_));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_schema_field_is_classified() {
+        let catalog = catalog();
+        let unclassified: Vec<String> = schema_fields()
+            .into_iter()
+            .filter(|(t, f, _)| !catalog.is_classified(t, f))
+            .map(|(t, f, _)| format!("{t}.{f}"))
+            .collect();
+        assert!(
+            unclassified.is_empty(),
+            "fields neither public nor restricted in auth/policy/rules: {unclassified:?}"
+        );
+    }
+
+    #[test]
+    fn restricted_fields_are_nullable() {
+        let catalog = catalog();
+        let not_nullable: Vec<String> = schema_fields()
+            .into_iter()
+            .filter(|(t, f, nullable)| catalog.is_restricted(t, f) && !nullable)
+            .map(|(t, f, _)| format!("{t}.{f}"))
+            .collect();
+        assert!(
+            not_nullable.is_empty(),
+            "restricted fields must be nullable: {not_nullable:?}"
+        );
+    }
+
+    #[test]
+    fn rules_name_only_fields_the_schema_has() {
+        let in_schema: HashSet<(String, String)> = schema_fields()
+            .into_iter()
+            .map(|(t, f, _)| (t, f))
+            .collect();
+        let mut stale = Vec::new();
+        for area in AREAS {
+            for (t, f, _) in area.roots {
+                if !in_schema.contains(&(t.to_string(), f.to_string())) {
+                    stale.push(format!("{t}.{f}"));
+                }
+            }
+            for t in area.types {
+                for f in t.public.iter().chain(t.restricted.iter()) {
+                    if !in_schema.contains(&(t.type_name.to_string(), f.to_string())) {
+                        stale.push(format!("{}.{f}", t.type_name));
+                    }
+                }
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "rules for fields the schema does not have: {stale:?}"
+        );
     }
 }
