@@ -74,6 +74,7 @@ pub struct Viewer {
     field_permissions: Vec<FieldPermission>,
 }
 
+/// A member of staff, as the staff directory shows them.
 #[derive(SimpleObject)]
 #[graphql(name = "User")]
 pub struct ViewerUser {
@@ -83,12 +84,34 @@ pub struct ViewerUser {
     team: Option<String>,
 }
 
+impl From<entity::app_user::Model> for ViewerUser {
+    fn from(m: entity::app_user::Model) -> Self {
+        Self {
+            id: ID(m.id.to_string()),
+            display_name: m.display_name,
+            email: m.email,
+            team: m.team,
+        }
+    }
+}
+
+/// A partner agency.
 #[derive(SimpleObject)]
 #[graphql(name = "Agency")]
 pub struct ViewerAgency {
     id: ID,
     name: String,
     kind: String,
+}
+
+impl From<entity::agency::Model> for ViewerAgency {
+    fn from(m: entity::agency::Model) -> Self {
+        Self {
+            id: ID(m.id.to_string()),
+            name: m.name,
+            kind: m.kind,
+        }
+    }
 }
 
 #[Object]
@@ -120,11 +143,7 @@ impl IdentityQuery {
                 email: actor.email.clone(),
                 team: actor.team.clone(),
             },
-            agency: ViewerAgency {
-                id: ID(agency.id.to_string()),
-                name: agency.name,
-                kind: agency.kind,
-            },
+            agency: agency.into(),
             roles: actor.role_names.clone(),
             operations: operations.into_iter().map(Into::into).collect(),
             field_permissions,

@@ -3,8 +3,10 @@
 //! GraphQL types are not entities: each area defines its own output types and converts from the
 //! entity models, so the API contract does not follow the table layout.
 
+mod cases;
 pub mod guard;
-mod identity;
+pub mod identity;
+pub mod loaders;
 
 use std::sync::Arc;
 
@@ -18,7 +20,7 @@ use crate::{
 };
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery);
+pub struct Query(identity::IdentityQuery, cases::CaseQuery);
 
 #[derive(MergedObject, Default)]
 pub struct Mutation(identity::IdentityMutation);
@@ -71,9 +73,15 @@ pub trait ContextExt {
     fn principal(&self) -> AppResult<&Principal>;
     fn settings(&self) -> AppResult<&Arc<Settings>>;
     fn keys(&self) -> AppResult<&Arc<TokenKeys>>;
+    fn loaders(&self) -> AppResult<&loaders::Loaders>;
 }
 
 impl ContextExt for Context<'_> {
+    fn loaders(&self) -> AppResult<&loaders::Loaders> {
+        self.data::<loaders::Loaders>()
+            .map_err(|_| AppError::Unauthenticated)
+    }
+
     fn db(&self) -> AppResult<&DatabaseConnection> {
         self.data::<DatabaseConnection>()
             .map_err(|_| AppError::internal("database missing from schema data"))

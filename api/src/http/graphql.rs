@@ -302,6 +302,13 @@ async fn execute(
             return (status, body);
         }
     };
+    let mut request = request;
+    if let auth::Principal::User(actor) = &principal {
+        request = request.data(crate::graphql::loaders::Loaders::new(
+            &state.db,
+            crate::auth::policy::scope::Scope::new(actor.agency_id),
+        ));
+    }
     let request = request.data(principal).data(crate::graphql::RequestMeta {
         request_id: request_id.to_string(),
         client_addr,

@@ -95,27 +95,120 @@ fn all_of(
         .collect()
 }
 
-fn identity_reads() -> Vec<(&'static str, &'static str, bool)> {
-    Vec::new()
+/// Types that hang off a case and carry no especially sensitive section of their own.
+const CASE_PARTS: &[&str] = &[
+    "CaseParty",
+    "PersonCase",
+    "IncidentParty",
+    "Location",
+    "CaseShare",
+    "CaseAction",
+    "CaseNote",
+    "Intervention",
+    "InterventionBreach",
+];
+
+type Grants = Vec<(&'static str, &'static str, bool)>;
+
+/// Read and write on every restricted field of `types`.
+fn full(types: &[&str]) -> Grants {
+    types.iter().flat_map(|t| all_of(t, &[], true)).collect()
 }
 
-fn police_grants() -> Vec<(&'static str, &'static str, bool)> {
-    identity_reads()
+/// Read-only grants on the named fields.
+fn read_only(type_name: &'static str, fields: &[&'static str]) -> Grants {
+    fields.iter().map(|f| (type_name, *f, false)).collect()
 }
 
-fn housing_grants() -> Vec<(&'static str, &'static str, bool)> {
-    identity_reads()
+/// Police see everything on a case, including intelligence; tenancy details are the housing
+/// provider's to write.
+fn police_grants() -> Grants {
+    let mut g = all_of("Case", &["tenancyDetails"], true);
+    g.extend(read_only("Case", &["tenancyDetails"]));
+    g.extend(full(&["Person", "Incident"]));
+    g.extend(full(CASE_PARTS));
+    g
 }
 
-fn council_grants() -> Vec<(&'static str, &'static str, bool)> {
-    identity_reads()
+/// Housing officers see tenancy details but not police intelligence or health notes, nor police
+/// references on incidents.
+fn housing_grants() -> Grants {
+    let mut g = all_of(
+        "Case",
+        &["policeIntelligence", "healthSafeguardingNotes"],
+        true,
+    );
+    g.extend(full(&["Person"]));
+    g.extend(all_of("Incident", &["policeReference"], true));
+    g.extend(full(CASE_PARTS));
+    g
 }
 
-fn victim_support_grants() -> Vec<(&'static str, &'static str, bool)> {
-    identity_reads()
+/// Council ASB officers: environmental work, legal interventions, Case Reviews; no police
+/// intelligence, tenancy details or health notes.
+fn council_grants() -> Grants {
+    let mut g = all_of(
+        "Case",
+        &[
+            "policeIntelligence",
+            "tenancyDetails",
+            "healthSafeguardingNotes",
+        ],
+        true,
+    );
+    g.extend(full(&["Person"]));
+    g.extend(all_of("Incident", &["policeReference"], true));
+    g.extend(full(CASE_PARTS));
+    g
 }
 
-fn admin_grants() -> Vec<(&'static str, &'static str, bool)> {
+/// Victim support sees what it needs to support victims: the case's outline, its parties'
+/// names, the plan and notes, and health and safeguarding notes. Never police intelligence,
+/// tenancy details or interventions, and no contact details or vulnerability of anyone by
+/// default: contact with victims is arranged through the case owner.
+fn victim_support_grants() -> Grants {
+    let mut g = read_only(
+        "Case",
+        &[
+            "title",
+            "summary",
+            "category",
+            "status",
+            "riskLevel",
+            "leadAgency",
+            "owner",
+            "nextReviewAt",
+            "createdAt",
+            "updatedAt",
+            "parties",
+            "actions",
+            "notes",
+        ],
+    );
+    g.push(("Case", "healthSafeguardingNotes", true));
+    g.extend(read_only("CaseParty", &["role", "person"]));
+    g.extend(read_only(
+        "Person",
+        &["givenName", "familyName", "preferredContact", "cases"],
+    ));
+    g.extend(read_only("PersonCase", &["role", "case"]));
+    g.extend(read_only(
+        "CaseAction",
+        &[
+            "description",
+            "ownerAgency",
+            "owner",
+            "dueDate",
+            "status",
+            "completionNote",
+            "completedAt",
+        ],
+    ));
+    g.extend(full(&["CaseNote"]));
+    g
+}
+
+fn admin_grants() -> Grants {
     let mut g = all_of("User", &[], true);
     g.extend(all_of("Agency", &[], true));
     g.extend(all_of("Role", &[], true));

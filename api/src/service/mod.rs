@@ -3,4 +3,6 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cases;
 pub mod identity;
+pub mod paging;

@@ -69,6 +69,7 @@ pub enum Access {
 }
 
 mod rules;
+pub mod scope;
 
 /// Every root field and what it needs, and every object type's public and restricted fields,
 /// grouped by area in [`rules`]. A root field or object field missing from them is refused.

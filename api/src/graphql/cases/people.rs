@@ -1,0 +1,117 @@
+//! A person involved in ASB, and the cases and incidents they take part in.
+
+use async_graphql::{Context, ID, Object};
+use chrono::NaiveDate;
+use entity::{asb_case, case_party, person};
+
+use super::{
+    incidents::IncidentParty,
+    types::{Case, gid},
+};
+use crate::{error::AppResult, graphql::ContextExt, graphql::identity::ViewerAgency as Agency};
+
+pub struct Person(pub person::Model);
+
+#[Object]
+impl Person {
+    async fn id(&self) -> ID {
+        gid(self.0.id)
+    }
+    /// Send back with updates; a stale version is refused with `CONFLICT`.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    async fn given_name(&self) -> Option<&str> {
+        Some(&self.0.given_name)
+    }
+    async fn family_name(&self) -> Option<&str> {
+        Some(&self.0.family_name)
+    }
+    async fn date_of_birth(&self) -> Option<NaiveDate> {
+        self.0.date_of_birth
+    }
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+    async fn postcode(&self) -> Option<&str> {
+        self.0.postcode.as_deref()
+    }
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    async fn preferred_contact(&self) -> Option<&str> {
+        self.0.preferred_contact.as_deref()
+    }
+    async fn vulnerability_personal(&self) -> Option<&str> {
+        self.0.vulnerability_personal.as_deref()
+    }
+    async fn vulnerability_situational(&self) -> Option<&str> {
+        self.0.vulnerability_situational.as_deref()
+    }
+    async fn vulnerability_incidental(&self) -> Option<&str> {
+        self.0.vulnerability_incidental.as_deref()
+    }
+    async fn consent_to_share(&self) -> Option<bool> {
+        self.0.consent_to_share
+    }
+    async fn consent_lawful_basis(&self) -> Option<&str> {
+        self.0.consent_lawful_basis.as_deref()
+    }
+    async fn consent_date(&self) -> Option<NaiveDate> {
+        self.0.consent_date
+    }
+    async fn created_by_agency(&self, ctx: &Context<'_>) -> AppResult<Option<Agency>> {
+        Ok(ctx
+            .loaders()?
+            .agencies
+            .load_one(self.0.created_by_agency_id)
+            .await?
+            .map(Into::into))
+    }
+    /// The record this duplicate was merged into.
+    async fn merged_into(&self) -> Option<ID> {
+        self.0.merged_into_id.map(gid)
+    }
+    /// The cases, visible to the user, in which this person takes part.
+    async fn cases(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<PersonCase>>> {
+        let rows = ctx.loaders()?.person_cases.load_one(self.0.id).await?;
+        Ok(Some(
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(|(party, case)| PersonCase { party, case })
+                .collect(),
+        ))
+    }
+    /// The incidents, visible to the user, in which this person takes part.
+    async fn incidents(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<IncidentParty>>> {
+        let rows = ctx.loaders()?.person_incidents.load_one(self.0.id).await?;
+        Ok(Some(
+            rows.unwrap_or_default()
+                .into_iter()
+                .map(|(party, incident)| IncidentParty::with_incident(party, incident))
+                .collect(),
+        ))
+    }
+}
+
+/// A person's role in one case.
+pub struct PersonCase {
+    party: case_party::Model,
+    case: asb_case::Model,
+}
+
+#[Object]
+impl PersonCase {
+    async fn id(&self) -> ID {
+        gid(self.party.id)
+    }
+    async fn role(&self) -> Option<&str> {
+        Some(&self.party.role)
+    }
+    async fn case(&self) -> Option<Case> {
+        Some(Case(self.case.clone()))
+    }
+}

@@ -1,0 +1,111 @@
+//! Keyset pagination shared by every list: order by (sort column, id), continue strictly after
+//! the cursor's (key, id). The cost of a page does not depend on how deep it is.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use uuid::Uuid;
+
+use crate::{
+    domain::{Cursor, PageRequest},
+    error::{AppError, AppResult},
+};
+
+/// How a sort key is written into a cursor.
+#[derive(Clone, Copy, Debug)]
+pub enum KeyKind {
+    Time,
+    Text,
+}
+
+/// One page of rows with their cursors.
+pub struct Page<T> {
+    pub rows: Vec<(String, T)>,
+    pub has_next: bool,
+    pub total: u64,
+}
+
+/// Orders `q` by (`col`, `id`) and applies the cursor and the page size.
+pub fn apply<E, C>(
+    q: Select<E>,
+    col: C,
+    id: C,
+    kind: KeyKind,
+    descending: bool,
+    page: &PageRequest,
+) -> AppResult<Select<E>>
+where
+    E: EntityTrait,
+    C: ColumnTrait,
+{
+    let mut q = q;
+    if let Some(cursor) = page.after() {
+        q = q.filter(after(col, id, kind, cursor, descending)?);
+    }
+    q = if descending {
+        q.order_by_desc(col).order_by_desc(id)
+    } else {
+        q.order_by_asc(col).order_by_asc(id)
+    };
+    Ok(q.limit(page.fetch_limit()))
+}
+
+fn after<C: ColumnTrait>(
+    col: C,
+    id: C,
+    kind: KeyKind,
+    cursor: &Cursor,
+    descending: bool,
+) -> AppResult<Condition> {
+    let bad = || AppError::bad_input("after", "not a cursor this API issued");
+    let cid: Uuid = cursor.id();
+    let (beyond, tie) = match kind {
+        KeyKind::Text => {
+            let k = cursor.sort_key().to_string();
+            (
+                if descending {
+                    col.lt(k.clone())
+                } else {
+                    col.gt(k.clone())
+                },
+                col.eq(k),
+            )
+        }
+        KeyKind::Time => {
+            let k: DateTime<Utc> = DateTime::parse_from_rfc3339(cursor.sort_key())
+                .map_err(|_| bad())?
+                .with_timezone(&Utc);
+            (if descending { col.lt(k) } else { col.gt(k) }, col.eq(k))
+        }
+    };
+    let id_beyond = if descending { id.lt(cid) } else { id.gt(cid) };
+    Ok(Condition::any()
+        .add(beyond)
+        .add(Condition::all().add(tie).add(id_beyond)))
+}
+
+/// Cuts the extra row that tells whether there is a next page, and writes each row's cursor.
+pub fn finish<M>(
+    mut rows: Vec<M>,
+    page: &PageRequest,
+    total: u64,
+    key: impl Fn(&M) -> (String, Uuid),
+) -> Page<M> {
+    let has_next = rows.len() as u64 > page.first();
+    rows.truncate(page.first() as usize);
+    Page {
+        rows: rows
+            .into_iter()
+            .map(|m| {
+                let (k, id) = key(&m);
+                (Cursor::encode(&k, id), m)
+            })
+            .collect(),
+        has_next,
+        total,
+    }
+}
+
+/// The cursor key of a timestamp.
+pub fn time_key(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true)
+}
