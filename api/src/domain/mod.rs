@@ -14,6 +14,7 @@ mod like;
 mod pagination;
 mod postcode;
 mod reference;
+pub mod review;
 mod text;
 
 pub use contact::{Email, Phone};

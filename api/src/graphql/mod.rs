@@ -23,7 +23,7 @@ use crate::{
 pub struct Query(identity::IdentityQuery, cases::CaseQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation);
+pub struct Mutation(identity::IdentityMutation, cases::CaseMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

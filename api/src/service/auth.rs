@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -71,7 +71,7 @@ pub async fn login(
         // The same answer whether or not the email exists.
         return Err(AppError::Unauthenticated);
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let tokens = start_session(&txn, keys, settings, user.id, principal.client_addr()).await?;
     audit::record(
         &txn,
@@ -197,7 +197,7 @@ pub async fn refresh(
     if session.revoked_at.is_some() || session.expires_at <= now {
         return Err(AppError::Unauthenticated);
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // Mark the token used only if nobody else has: two racing refreshes cannot both succeed.
     let claimed = refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::UsedAt, Expr::value(now))
@@ -269,7 +269,7 @@ async fn revoke_session<C: ConnectionTrait>(
 /// Ends the caller's session: its access and refresh tokens stop working at once.
 pub async fn logout(db: &DatabaseConnection, principal: &Principal) -> AppResult<()> {
     let actor = principal.actor()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     revoke_session(&txn, actor.session_id, "logout").await?;
     audit::record(
         &txn,

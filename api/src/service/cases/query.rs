@@ -3,7 +3,8 @@
 
 use entity::{asb_case, case_location, case_party, location, person};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter,
     sea_query::{Expr, ExprTrait, Func, LikeExpr, Query},
 };
 use uuid::Uuid;
@@ -282,7 +283,11 @@ pub async fn list(
 }
 
 /// One case the user may see; `NOT_FOUND` for one that does not exist or is out of scope alike.
-pub async fn get(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> AppResult<asb_case::Model> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<asb_case::Model> {
     asb_case::Entity::find()
         .filter(policy::scope::case_by_id(&Scope::new(actor.agency_id), id))
         .one(db)

@@ -2,7 +2,8 @@
 
 use entity::{incident, person};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 use uuid::Uuid;
@@ -72,7 +73,11 @@ pub async fn people(
     }))
 }
 
-pub async fn person(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> AppResult<person::Model> {
+pub async fn person<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> AppResult<person::Model> {
     person::Entity::find()
         .filter(person::Column::Id.eq(id))
         .filter(Scope::new(actor.agency_id).people())
