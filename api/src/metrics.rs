@@ -19,6 +19,8 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     pool: IntGaugeVec,
+    /// SQL statements run by this server, so a benchmark or test can divide by requests.
+    pub statements: prometheus::IntCounter,
     seen: Mutex<HashSet<String>>,
 }
 
@@ -49,11 +51,15 @@ impl Metrics {
         registry.register(Box::new(requests.clone()))?;
         registry.register(Box::new(latency.clone()))?;
         registry.register(Box::new(pool.clone()))?;
+        let statements =
+            prometheus::IntCounter::new("db_statements_total", "SQL statements executed")?;
+        registry.register(Box::new(statements.clone()))?;
         Ok(Self {
             registry,
             requests,
             latency,
             pool,
+            statements,
             seen: Mutex::new(HashSet::new()),
         })
     }

@@ -58,7 +58,13 @@ impl Application {
     }
 
     /// Binds a server on an already-migrated database.
-    pub fn build_with_db(settings: Settings, db: DatabaseConnection) -> Result<Self, StartupError> {
+    pub fn build_with_db(
+        settings: Settings,
+        mut db: DatabaseConnection,
+    ) -> Result<Self, StartupError> {
+        let metrics = Metrics::new()?;
+        let statements = metrics.statements.clone();
+        db.set_metric_callback(move |_| statements.inc());
         let listener = TcpListener::bind(settings.bind).map_err(|source| StartupError::Bind {
             addr: settings.bind.to_string(),
             source,
@@ -77,7 +83,7 @@ impl Application {
             db: db.clone(),
             schema,
             settings: settings.clone(),
-            metrics: Metrics::new()?,
+            metrics,
             keys,
         });
         let body_limit = settings.limits.max_body_bytes;

@@ -9,7 +9,8 @@
 use std::{path::PathBuf, sync::OnceLock};
 
 use api::{configuration::RawSettings, startup::Application};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+pub use sea_orm::ConnectionTrait;
+use sea_orm::{Database, DatabaseConnection};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -323,5 +324,57 @@ pub struct Session<'a> {
 impl Session<'_> {
     pub async fn query(&self, query: &str, variables: Value) -> Answer {
         self.app.post(Some(&self.token), query, variables).await
+    }
+}
+
+impl TestApp {
+    /// SQL statements this server has run so far (from its own metrics).
+    pub async fn statements(&self) -> u64 {
+        let body = self
+            .client
+            .get(self.url("/metrics"))
+            .send()
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("metrics body");
+        body.lines()
+            .find_map(|l| l.strip_prefix("asb_hub_db_statements_total "))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|v| v as u64)
+            .expect("statement counter")
+    }
+
+    /// The id of a demo case by its sequence number (1..=12) this year.
+    pub async fn case_id(&self, seq: u32) -> String {
+        let year = chrono::Utc::now().format("%Y");
+        let reference = format!("ASB-{year}-{seq:06}");
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                backend,
+                match backend {
+                    sea_orm::DatabaseBackend::Postgres => {
+                        "SELECT id FROM asb_case WHERE reference = $1"
+                    }
+                    _ => "SELECT id FROM asb_case WHERE reference = ?",
+                },
+                [reference.into()],
+            ))
+            .await
+            .expect("case id query")
+            .expect("case exists");
+        row.try_get::<Uuid>("", "id").expect("id").to_string()
+    }
+
+    /// Rows in the access log for one operation.
+    pub async fn log_count(&self, operation: &str) -> i64 {
+        self.count(&format!(
+            "SELECT COUNT(*) AS n FROM access_log WHERE operation = '{}'",
+            operation.replace('\'', "''")
+        ))
+        .await
     }
 }

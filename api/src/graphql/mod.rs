@@ -4,6 +4,7 @@
 //! entity models, so the API contract does not follow the table layout.
 
 mod cases;
+pub mod consultation;
 pub mod guard;
 pub mod identity;
 pub mod loaders;
@@ -74,9 +75,17 @@ pub trait ContextExt {
     fn settings(&self) -> AppResult<&Arc<Settings>>;
     fn keys(&self) -> AppResult<&Arc<TokenKeys>>;
     fn loaders(&self) -> AppResult<&loaders::Loaders>;
+    /// Notes that a personal-data field of a person was disclosed.
+    fn consult(&self, person: uuid::Uuid, field: &'static str);
 }
 
 impl ContextExt for Context<'_> {
+    fn consult(&self, person: uuid::Uuid, field: &'static str) {
+        if let Ok(c) = self.data::<Arc<consultation::Consultations>>() {
+            c.note(person, field);
+        }
+    }
+
     fn loaders(&self) -> AppResult<&loaders::Loaders> {
         self.data::<loaders::Loaders>()
             .map_err(|_| AppError::Unauthenticated)

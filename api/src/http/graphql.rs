@@ -303,12 +303,16 @@ async fn execute(
         }
     };
     let mut request = request;
+    let consultations = std::sync::Arc::new(crate::graphql::consultation::Consultations::default());
     if let auth::Principal::User(actor) = &principal {
-        request = request.data(crate::graphql::loaders::Loaders::new(
-            &state.db,
-            crate::auth::policy::scope::Scope::new(actor.agency_id),
-        ));
+        request = request
+            .data(crate::graphql::loaders::Loaders::new(
+                &state.db,
+                crate::auth::policy::scope::Scope::new(actor.agency_id),
+            ))
+            .data(consultations.clone());
     }
+    let audit_principal = principal.clone();
     let request = request.data(principal).data(crate::graphql::RequestMeta {
         request_id: request_id.to_string(),
         client_addr,
@@ -336,6 +340,18 @@ async fn execute(
             return (StatusCode::SERVICE_UNAVAILABLE, body);
         }
     };
+    // What was disclosed about people is logged before the answer leaves.
+    let entries = consultations.entries(&operation);
+    if !entries.is_empty()
+        && let Err(err) =
+            crate::service::audit::record_many(&state.db, &audit_principal, entries).await
+    {
+        let gql: async_graphql::Error = err.into();
+        let mut body =
+            json!({ "errors": [{ "message": gql.message, "extensions": { "code": "INTERNAL" } }] });
+        add_request_id(&mut body, request_id);
+        return (StatusCode::OK, body);
+    }
     // A request error happened before execution: there is no data and no error has a path.
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()

@@ -21,46 +21,60 @@ impl Person {
     async fn version(&self) -> i32 {
         self.0.version
     }
-    async fn given_name(&self) -> Option<&str> {
+    async fn given_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "givenName");
         Some(&self.0.given_name)
     }
-    async fn family_name(&self) -> Option<&str> {
+    async fn family_name(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "familyName");
         Some(&self.0.family_name)
     }
-    async fn date_of_birth(&self) -> Option<NaiveDate> {
+    async fn date_of_birth(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
+        ctx.consult(self.0.id, "dateOfBirth");
         self.0.date_of_birth
     }
-    async fn address(&self) -> Option<&str> {
+    async fn address(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "address");
         self.0.address.as_deref()
     }
-    async fn postcode(&self) -> Option<&str> {
+    async fn postcode(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "postcode");
         self.0.postcode.as_deref()
     }
-    async fn phone(&self) -> Option<&str> {
+    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "phone");
         self.0.phone.as_deref()
     }
-    async fn email(&self) -> Option<&str> {
+    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "email");
         self.0.email.as_deref()
     }
-    async fn preferred_contact(&self) -> Option<&str> {
+    async fn preferred_contact(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "preferredContact");
         self.0.preferred_contact.as_deref()
     }
-    async fn vulnerability_personal(&self) -> Option<&str> {
+    async fn vulnerability_personal(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "vulnerabilityPersonal");
         self.0.vulnerability_personal.as_deref()
     }
-    async fn vulnerability_situational(&self) -> Option<&str> {
+    async fn vulnerability_situational(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "vulnerabilitySituational");
         self.0.vulnerability_situational.as_deref()
     }
-    async fn vulnerability_incidental(&self) -> Option<&str> {
+    async fn vulnerability_incidental(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "vulnerabilityIncidental");
         self.0.vulnerability_incidental.as_deref()
     }
-    async fn consent_to_share(&self) -> Option<bool> {
+    async fn consent_to_share(&self, ctx: &Context<'_>) -> Option<bool> {
+        ctx.consult(self.0.id, "consentToShare");
         self.0.consent_to_share
     }
-    async fn consent_lawful_basis(&self) -> Option<&str> {
+    async fn consent_lawful_basis(&self, ctx: &Context<'_>) -> Option<&str> {
+        ctx.consult(self.0.id, "consentLawfulBasis");
         self.0.consent_lawful_basis.as_deref()
     }
-    async fn consent_date(&self) -> Option<NaiveDate> {
+    async fn consent_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
+        ctx.consult(self.0.id, "consentDate");
         self.0.consent_date
     }
     async fn created_by_agency(&self, ctx: &Context<'_>) -> AppResult<Option<Agency>> {

@@ -156,7 +156,10 @@ pub enum SortDirection {
 
 #[derive(InputObject, Default)]
 pub struct CaseSort {
+    #[graphql(default)]
     field: CaseSortField,
+    /// Newest first unless asked otherwise.
+    #[graphql(default)]
     direction: SortDirection,
 }
 
