@@ -200,10 +200,8 @@ async fn a_stale_version_gets_conflict_with_the_current_version() {
     assert_eq!(a.code(), "CONFLICT");
     assert_eq!(a.errors()[0]["extensions"]["currentVersion"], 2);
     assert_eq!(
-        app.count(&format!(
-            "SELECT COUNT(*) AS n FROM asb_case WHERE title = 'Overwrite'"
-        ))
-        .await,
+        app.count("SELECT COUNT(*) AS n FROM asb_case WHERE title = 'Overwrite'")
+            .await,
         0
     );
     assert_eq!(
@@ -271,9 +269,9 @@ async fn writing_a_forbidden_field_is_refused_whole_and_changes_nothing() {
         0
     );
     assert_eq!(
-        app.count(&format!(
+        app.count(
             "SELECT COUNT(*) AS n FROM asb_case WHERE version = 1 AND reference LIKE '%000002'"
-        ))
+        )
         .await,
         1
     );
