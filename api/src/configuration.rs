@@ -105,6 +105,29 @@ pub struct Settings {
     pub db_acquire_timeout: Duration,
     pub shutdown_timeout: Duration,
     pub limits: Limits,
+    /// The optional external identity provider; `None` unless `oidc_issuer` is set.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// Where the external identity provider publishes its signing keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JwksSource {
+    /// Fetched over HTTPS (plain HTTP only for a loopback host).
+    Url(String),
+    /// Read from a local file, re-read when an unknown `kid` arrives.
+    File(PathBuf),
+}
+
+/// An external OpenID Connect provider whose RS256/ES256 tokens are also accepted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub audience: String,
+    pub jwks: JwksSource,
+    /// The claim whose value is matched against `app_user.external_subject`.
+    pub subject_claim: String,
+    /// The shortest time between two fetches of the key set.
+    pub jwks_min_refresh: Duration,
 }
 
 impl Settings {
@@ -127,6 +150,7 @@ impl Settings {
             db_acquire_timeout: Duration::from_secs(1),
             shutdown_timeout: Duration::from_secs(1),
             limits: Limits::default(),
+            oidc: None,
         }
     }
 }
@@ -175,6 +199,12 @@ pub struct RawSettings {
     pub max_root_fields: Option<usize>,
     pub max_page_size: Option<u64>,
     pub request_timeout_ms: Option<u64>,
+    pub oidc_issuer: Option<String>,
+    pub oidc_audience: Option<String>,
+    pub oidc_jwks_url: Option<String>,
+    pub oidc_jwks_file: Option<String>,
+    pub oidc_subject_claim: Option<String>,
+    pub oidc_jwks_min_refresh_seconds: Option<u64>,
 }
 
 macro_rules! overlay {
@@ -212,6 +242,12 @@ impl RawSettings {
             max_root_fields,
             max_page_size,
             request_timeout_ms,
+            oidc_issuer,
+            oidc_audience,
+            oidc_jwks_url,
+            oidc_jwks_file,
+            oidc_subject_claim,
+            oidc_jwks_min_refresh_seconds,
         );
     }
 
@@ -290,6 +326,12 @@ impl RawSettings {
             ("max_root_fields", Int),
             ("max_page_size", Int),
             ("request_timeout_ms", Int),
+            ("oidc_issuer", Text),
+            ("oidc_audience", Text),
+            ("oidc_jwks_url", Text),
+            ("oidc_jwks_file", Text),
+            ("oidc_subject_claim", Text),
+            ("oidc_jwks_min_refresh_seconds", Int),
         ])
     }
 
@@ -375,12 +417,24 @@ impl RawSettings {
                 defaults.request_timeout.as_millis() as u64,
             )?),
         };
+        let jwt_issuer = self.jwt_issuer.unwrap_or_else(|| "asb-hub".into());
+        let oidc = oidc_settings(
+            OidcRaw {
+                issuer: self.oidc_issuer,
+                audience: self.oidc_audience,
+                jwks_url: self.oidc_jwks_url,
+                jwks_file: self.oidc_jwks_file,
+                subject_claim: self.oidc_subject_claim,
+                jwks_min_refresh_seconds: self.oidc_jwks_min_refresh_seconds,
+            },
+            &jwt_issuer,
+        )?;
         Ok(Settings {
             bind,
             database_url: Secret::new(database_url),
             data_dir,
             jwt_secret: Secret::new(jwt_secret),
-            jwt_issuer: self.jwt_issuer.unwrap_or_else(|| "asb-hub".into()),
+            jwt_issuer,
             jwt_audience: self.jwt_audience.unwrap_or_else(|| "asb-hub-api".into()),
             access_token_ttl: Duration::from_secs(positive(
                 "access_token_ttl_seconds",
@@ -407,6 +461,7 @@ impl RawSettings {
             )?),
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_seconds.unwrap_or(30)),
             limits,
+            oidc,
         })
     }
 }
@@ -430,6 +485,123 @@ where
         ));
     }
     Ok(v)
+}
+
+/// The `oidc_*` settings before validation.
+struct OidcRaw {
+    issuer: Option<String>,
+    audience: Option<String>,
+    jwks_url: Option<String>,
+    jwks_file: Option<String>,
+    subject_claim: Option<String>,
+    jwks_min_refresh_seconds: Option<u64>,
+}
+
+fn setting_name(key: &str) -> String {
+    format!("{key} ({ENV_PREFIX}{})", key.to_ascii_uppercase())
+}
+
+/// Validates the external identity provider settings. None of them may be set without
+/// `oidc_issuer`; with it, an audience and exactly one of the JWKS URL or file are required.
+fn oidc_settings(raw: OidcRaw, jwt_issuer: &str) -> Result<Option<OidcSettings>, ConfigError> {
+    let non_empty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let issuer = non_empty(raw.issuer);
+    let audience = non_empty(raw.audience);
+    let jwks_url = non_empty(raw.jwks_url);
+    let jwks_file = non_empty(raw.jwks_file);
+    let subject_claim = non_empty(raw.subject_claim);
+    let Some(issuer) = issuer else {
+        let stray = [
+            ("oidc_audience", audience.is_some()),
+            ("oidc_jwks_url", jwks_url.is_some()),
+            ("oidc_jwks_file", jwks_file.is_some()),
+            ("oidc_subject_claim", subject_claim.is_some()),
+            (
+                "oidc_jwks_min_refresh_seconds",
+                raw.jwks_min_refresh_seconds.is_some(),
+            ),
+        ];
+        if let Some((key, _)) = stray.iter().find(|(_, set)| *set) {
+            return Err(ConfigError::new(
+                setting_name(key),
+                "has no effect without oidc_issuer (ASB_HUB_OIDC_ISSUER)",
+            ));
+        }
+        return Ok(None);
+    };
+    if issuer == jwt_issuer {
+        return Err(ConfigError::new(
+            setting_name("oidc_issuer"),
+            "must differ from jwt_issuer (ASB_HUB_JWT_ISSUER)",
+        ));
+    }
+    let Some(audience) = audience else {
+        return Err(ConfigError::new(
+            setting_name("oidc_audience"),
+            "is required when oidc_issuer is set",
+        ));
+    };
+    let jwks = match (jwks_url, jwks_file) {
+        (Some(url), None) => JwksSource::Url(jwks_url_checked(url)?),
+        (None, Some(file)) => {
+            let path = PathBuf::from(file);
+            if !path.is_file() {
+                return Err(ConfigError::new(
+                    setting_name("oidc_jwks_file"),
+                    format!("{} is not a readable file", path.display()),
+                ));
+            }
+            JwksSource::File(path)
+        }
+        _ => {
+            return Err(ConfigError::new(
+                format!(
+                    "{} / {}",
+                    setting_name("oidc_jwks_url"),
+                    setting_name("oidc_jwks_file")
+                ),
+                "exactly one is required when oidc_issuer is set",
+            ));
+        }
+    };
+    Ok(Some(OidcSettings {
+        issuer,
+        audience,
+        jwks,
+        subject_claim: subject_claim.unwrap_or_else(|| "sub".into()),
+        jwks_min_refresh: Duration::from_secs(positive(
+            "oidc_jwks_min_refresh_seconds",
+            raw.jwks_min_refresh_seconds,
+            30,
+        )?),
+    }))
+}
+
+/// Keys fetched over plain HTTP could be swapped in transit, so HTTPS is required except for a
+/// provider on the same machine.
+fn jwks_url_checked(url: String) -> Result<String, ConfigError> {
+    let host = |rest: &str| {
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = authority.rsplit('@').next().unwrap_or("");
+        if host.starts_with('[') {
+            host.split(']').next().map(|h| format!("{h}]"))
+        } else {
+            host.split(':').next().map(str::to_string)
+        }
+        .unwrap_or_default()
+    };
+    let ok = match url.split_once("://") {
+        Some(("https", rest)) => !host(rest).is_empty(),
+        Some(("http", rest)) => matches!(host(rest).as_str(), "127.0.0.1" | "localhost" | "[::1]"),
+        _ => false,
+    };
+    if !ok {
+        return Err(ConfigError::new(
+            setting_name("oidc_jwks_url"),
+            "expected an https:// URL (http:// only for 127.0.0.1, localhost or [::1])",
+        ));
+    }
+    Ok(url)
 }
 
 /// The signing secret kept in the data directory, so that a restart keeps tokens valid.
@@ -540,6 +712,75 @@ mod tests {
         assert_eq!(first.jwt_secret, second.jwt_secret);
         assert!(first.database_url.expose().starts_with("sqlite://"));
         let _ = std::fs::remove_dir_all(dir);
+    }
+
+    fn oidc(pairs: &[(&str, &str)]) -> Result<Option<OidcSettings>, ConfigError> {
+        let dir = std::env::temp_dir().join(format!("asb-cfg-{}", uuid::Uuid::new_v4()));
+        let mut raw = RawSettings {
+            data_dir: Some(dir.display().to_string()),
+            jwt_secret: Some("s".repeat(40)),
+            ..Default::default()
+        };
+        raw.overlay(RawSettings::from_env(env(pairs))?);
+        let result = raw.resolve().map(|s| s.oidc);
+        let _ = std::fs::remove_dir_all(dir);
+        result
+    }
+
+    #[test]
+    fn oidc_is_off_by_default_and_configured_by_env() {
+        assert_eq!(oidc(&[]).unwrap(), None);
+        let s = oidc(&[
+            ("ASB_HUB_OIDC_ISSUER", "https://idp.example"),
+            ("ASB_HUB_OIDC_AUDIENCE", "asb"),
+            ("ASB_HUB_OIDC_JWKS_URL", "https://idp.example/jwks"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(s.subject_claim, "sub");
+        assert_eq!(s.jwks, JwksSource::Url("https://idp.example/jwks".into()));
+        assert_eq!(s.jwks_min_refresh, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn oidc_errors_name_the_setting() {
+        let iss = ("ASB_HUB_OIDC_ISSUER", "https://idp.example");
+        let aud = ("ASB_HUB_OIDC_AUDIENCE", "asb");
+        let url = ("ASB_HUB_OIDC_JWKS_URL", "https://idp.example/jwks");
+        let file = ("ASB_HUB_OIDC_JWKS_FILE", "/nonexistent/jwks.json");
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[aud], "ASB_HUB_OIDC_AUDIENCE"),
+            (&[url], "ASB_HUB_OIDC_JWKS_URL"),
+            (&[iss, url], "ASB_HUB_OIDC_AUDIENCE"),
+            (&[iss, aud], "ASB_HUB_OIDC_JWKS_URL"),
+            (&[iss, aud, url, file], "ASB_HUB_OIDC_JWKS_FILE"),
+            (&[iss, aud, file], "ASB_HUB_OIDC_JWKS_FILE"),
+            (
+                &[
+                    iss,
+                    aud,
+                    ("ASB_HUB_OIDC_JWKS_URL", "http://idp.example/jwks"),
+                ],
+                "ASB_HUB_OIDC_JWKS_URL",
+            ),
+            (
+                &[("ASB_HUB_OIDC_ISSUER", "asb-hub"), aud, url],
+                "ASB_HUB_OIDC_ISSUER",
+            ),
+        ];
+        for (pairs, setting) in cases {
+            let err = oidc(pairs).unwrap_err();
+            assert!(err.setting.contains(setting), "{pairs:?}: {err}");
+        }
+        let local = oidc(&[
+            iss,
+            aud,
+            ("ASB_HUB_OIDC_JWKS_URL", "http://127.0.0.1:9/jwks"),
+        ]);
+        assert!(
+            local.unwrap().is_some(),
+            "plain HTTP is allowed on loopback"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Who is asking, and what they may do.
 //!
 //! - [`tokens`]: signing and verifying access tokens.
+//! - [`external`]: the optional external identity provider (RS256/ES256 tokens from a JWKS).
 //! - [`passwords`]: argon2id hashing.
 //! - [`policy`]: the single place where authorization is decided.
 //!
@@ -8,7 +9,12 @@
 //! token proves only who the user is and which session they hold; their agency, roles and
 //! permissions are loaded from the database on every request, so disabling a user, revoking a
 //! session or changing roles takes effect at the user's next request.
+//!
+//! A token whose `iss` is the configured external issuer is verified by [`external`] and names the
+//! user by `app_user.external_subject`; any other token is verified as a local one. Both paths end
+//! in the same user, agency and permission checks.
 
+pub mod external;
 pub mod passwords;
 pub mod policy;
 pub mod tokens;
@@ -17,7 +23,7 @@ use std::sync::Arc;
 
 use actix_web::{HttpRequest, http::header};
 use chrono::Utc;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::IntoCondition};
 use uuid::Uuid;
 
 use crate::{
@@ -30,7 +36,9 @@ use policy::{Operation, Permissions};
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub user_id: Uuid,
-    pub session_id: Uuid,
+    /// The session the access token belongs to. `None` for a user signed in through the external
+    /// identity provider: there is no session row, and `logout` has nothing to revoke.
+    pub session_id: Option<Uuid>,
     pub agency_id: Uuid,
     pub email: String,
     pub display_name: String,
@@ -111,10 +119,18 @@ pub async fn authenticate(
         })
         .map(str::trim)
         .ok_or(AppError::Unauthenticated)?;
-    let (user_id, session_id) = state.keys.verify(token).ok_or(AppError::Unauthenticated)?;
-    let actor = load_actor(&state.db, user_id, session_id, request_id, client_addr)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let actor = match state.keys.external().filter(|idp| idp.claims_issuer(token)) {
+        Some(idp) => {
+            let subject = idp.verify(token).await.ok_or(AppError::Unauthenticated)?;
+            load_external_actor(&state.db, &subject, request_id, client_addr).await?
+        }
+        None => {
+            let (user_id, session_id) =
+                state.keys.verify(token).ok_or(AppError::Unauthenticated)?;
+            load_actor(&state.db, user_id, session_id, request_id, client_addr).await?
+        }
+    };
+    let actor = actor.ok_or(AppError::Unauthenticated)?;
     Ok(Principal::User(Box::new(actor)))
 }
 
@@ -126,17 +142,10 @@ pub async fn load_actor<C: ConnectionTrait>(
     request_id: String,
     client_addr: Option<String>,
 ) -> AppResult<Option<Actor>> {
-    use entity::{agency, app_user, auth_session};
-    let Some((user, Some(agency))) = app_user::Entity::find_by_id(user_id)
-        .find_also_related(agency::Entity)
-        .one(db)
-        .await?
-    else {
+    use entity::{app_user, auth_session};
+    let Some(user) = active_user(db, app_user::Column::Id.eq(user_id)).await? else {
         return Ok(None);
     };
-    if user.disabled || agency.disabled {
-        return Ok(None);
-    }
     let session = auth_session::Entity::find_by_id(session_id)
         .filter(auth_session::Column::UserId.eq(user_id))
         .one(db)
@@ -145,9 +154,55 @@ pub async fn load_actor<C: ConnectionTrait>(
         Some(s) if s.revoked_at.is_none() && s.expires_at > Utc::now() => {}
         _ => return Ok(None),
     }
-    let (role_ids, role_names, permissions) = load_permissions(db, user_id).await?;
-    Ok(Some(Actor {
-        user_id,
+    actor(db, user, Some(session_id), request_id, client_addr)
+        .await
+        .map(Some)
+}
+
+/// Loads the user an external identity provider's subject maps to, if they and their agency are
+/// enabled.
+pub async fn load_external_actor<C: ConnectionTrait>(
+    db: &C,
+    subject: &str,
+    request_id: String,
+    client_addr: Option<String>,
+) -> AppResult<Option<Actor>> {
+    use entity::app_user;
+    let Some(user) = active_user(db, app_user::Column::ExternalSubject.eq(subject)).await? else {
+        return Ok(None);
+    };
+    actor(db, user, None, request_id, client_addr)
+        .await
+        .map(Some)
+}
+
+/// The one user matching `condition`, if neither they nor their agency is disabled.
+async fn active_user<C: ConnectionTrait>(
+    db: &C,
+    condition: impl IntoCondition,
+) -> AppResult<Option<entity::app_user::Model>> {
+    use entity::{agency, app_user};
+    let found = app_user::Entity::find()
+        .filter(condition)
+        .find_also_related(agency::Entity)
+        .one(db)
+        .await?;
+    Ok(match found {
+        Some((user, Some(agency))) if !user.disabled && !agency.disabled => Some(user),
+        _ => None,
+    })
+}
+
+async fn actor<C: ConnectionTrait>(
+    db: &C,
+    user: entity::app_user::Model,
+    session_id: Option<Uuid>,
+    request_id: String,
+    client_addr: Option<String>,
+) -> AppResult<Actor> {
+    let (role_ids, role_names, permissions) = load_permissions(db, user.id).await?;
+    Ok(Actor {
+        user_id: user.id,
         session_id,
         agency_id: user.agency_id,
         email: user.email,
@@ -158,7 +213,7 @@ pub async fn load_actor<C: ConnectionTrait>(
         permissions: Arc::new(permissions),
         request_id,
         client_addr,
-    }))
+    })
 }
 
 /// The union of what the user's roles grant.

@@ -3,16 +3,19 @@
 //! Validation pins the algorithm and checks signature, `exp`, `nbf`, `iss` and `aud`, all of which
 //! are required. The token header never chooses the key: there is one key per algorithm, chosen
 //! by our configuration, and `kid`, `jku` and `x5u` are ignored.
+//!
+//! [`TokenKeys`] also holds the optional [`ExternalIdp`], so that everything that verifies a
+//! bearer token lives behind one handle.
 
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::configuration::Settings;
+use crate::{auth::external::ExternalIdp, configuration::Settings};
 
-/// Seconds of clock skew tolerated on `exp` and `nbf`.
-const LEEWAY_SECS: u64 = 5;
+/// Seconds of clock skew tolerated on `exp` and `nbf`, for local and external tokens alike.
+pub(crate) const LEEWAY_SECS: u64 = 5;
 
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq)]
 pub struct Claims {
@@ -34,6 +37,7 @@ pub struct TokenKeys {
     issuer: String,
     audience: String,
     ttl: chrono::Duration,
+    external: Option<ExternalIdp>,
 }
 
 /// A signed token and when it stops being valid.
@@ -61,7 +65,13 @@ impl TokenKeys {
             audience: settings.jwt_audience.clone(),
             ttl: chrono::Duration::from_std(settings.access_token_ttl)
                 .unwrap_or(chrono::Duration::minutes(15)),
+            external: settings.oidc.as_ref().map(ExternalIdp::new),
         }
+    }
+
+    /// The external identity provider, when one is configured.
+    pub fn external(&self) -> Option<&ExternalIdp> {
+        self.external.as_ref()
     }
 
     pub fn issue(

@@ -46,7 +46,22 @@ pub async fn login(
     if email.is_empty() || email.len() > 320 {
         return Err(AppError::bad_input("email", "must be an email address"));
     }
-    throttle(db, principal, &email).await?;
+    if throttled(db, principal, &email).await? {
+        // A refused attempt is still a failed sign-in, and the log must show it; it is recorded
+        // as denied so that it does not itself extend the throttling.
+        audit::record(
+            db,
+            principal,
+            Entry::new("login")
+                .outcome(Outcome::Denied)
+                .entity("Account", &email)
+                .detail("too many failed sign-ins; throttled"),
+        )
+        .await?;
+        return Err(AppError::RateLimited {
+            retry_after_secs: (THROTTLE_WINDOW_MINUTES * 60) as u64,
+        });
+    }
 
     let found = app_user::Entity::find()
         .filter(app_user::Column::Email.eq(email.as_str()))
@@ -85,7 +100,12 @@ pub async fn login(
     Ok(tokens)
 }
 
-async fn throttle<C: ConnectionTrait>(db: &C, principal: &Principal, email: &str) -> AppResult<()> {
+/// Whether the account or the client has had too many failed sign-ins in the window.
+async fn throttled<C: ConnectionTrait>(
+    db: &C,
+    principal: &Principal,
+    email: &str,
+) -> AppResult<bool> {
     use entity::access_log::{Column, Entity};
     let since = Utc::now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
     let account_failures = Entity::find()
@@ -108,12 +128,7 @@ async fn throttle<C: ConnectionTrait>(db: &C, principal: &Principal, email: &str
         }
         None => 0,
     };
-    if account_failures >= MAX_FAILURES_PER_ACCOUNT || client_failures >= MAX_FAILURES_PER_CLIENT {
-        return Err(AppError::RateLimited {
-            retry_after_secs: (THROTTLE_WINDOW_MINUTES * 60) as u64,
-        });
-    }
-    Ok(())
+    Ok(account_failures >= MAX_FAILURES_PER_ACCOUNT || client_failures >= MAX_FAILURES_PER_CLIENT)
 }
 
 async fn start_session<C: ConnectionTrait>(
@@ -209,16 +224,18 @@ pub async fn refresh(
         == 1;
     if !claimed {
         revoke_session(&txn, session.id, "refresh token reused").await?;
-        audit::record(
-            &txn,
-            principal,
-            Entry::new("refreshToken")
-                .outcome(Outcome::Denied)
-                .entity("Session", session.id)
-                .user(session.user_id, Uuid::nil())
-                .detail("refresh token reused; session revoked"),
-        )
-        .await?;
+        let mut entry = Entry::new("refreshToken")
+            .outcome(Outcome::Denied)
+            .entity("Session", session.id)
+            .detail("refresh token reused; session revoked");
+        // Name the session's owner and their agency, so an auditor filtering by either finds it.
+        if let Some(user) = entity::app_user::Entity::find_by_id(session.user_id)
+            .one(&txn)
+            .await?
+        {
+            entry = entry.user(user.id, user.agency_id);
+        }
+        audit::record(&txn, principal, entry).await?;
         txn.commit().await?;
         return Err(AppError::Unauthenticated);
     }
@@ -267,14 +284,25 @@ async fn revoke_session<C: ConnectionTrait>(
 }
 
 /// Ends the caller's session: its access and refresh tokens stop working at once.
+///
+/// A user signed in through the external identity provider has no session here: their token
+/// lives until it expires at the provider, so logout succeeds, is logged, and revokes nothing.
 pub async fn logout(db: &DatabaseConnection, principal: &Principal) -> AppResult<()> {
     let actor = principal.actor()?;
+    let Some(session_id) = actor.session_id else {
+        return audit::record(
+            db,
+            principal,
+            Entry::new("logout").detail("external identity provider token: no session to revoke"),
+        )
+        .await;
+    };
     let txn = crate::db::begin_write(db).await?;
-    revoke_session(&txn, actor.session_id, "logout").await?;
+    revoke_session(&txn, session_id, "logout").await?;
     audit::record(
         &txn,
         principal,
-        Entry::new("logout").entity("Session", actor.session_id),
+        Entry::new("logout").entity("Session", session_id),
     )
     .await?;
     txn.commit().await?;
