@@ -124,16 +124,33 @@ async fn no_demo_role_reads_a_field_it_is_not_granted() {
 }
 
 fn check_node(node: &Value, type_name: &str, granted: &[(String, String)], who: &str) {
+    check_node_as(node, type_name, granted, who, false)
+}
+
+/// `victim`: the node is a person reached as a case's victim, so `Victim.<field>` grants apply.
+fn check_node_as(
+    node: &Value,
+    type_name: &str,
+    granted: &[(String, String)],
+    who: &str,
+    victim: bool,
+) {
     let Some(obj) = node.as_object() else { return };
+    let is_victim_party =
+        type_name == "CaseParty" && obj.get("role").and_then(Value::as_str) == Some("victim");
     for (field, value) in obj {
         if value.is_null() {
             continue;
         }
         let catalog = api::auth::policy::catalog();
         if catalog.is_restricted(type_name, field) {
+            let direct = granted.contains(&(type_name.to_string(), field.to_string()));
+            let as_victim = type_name == "Person"
+                && victim
+                && granted.contains(&("Victim".to_string(), field.to_string()));
             assert!(
-                granted.contains(&(type_name.to_string(), field.to_string())),
-                "{who} read {type_name}.{field}"
+                direct || as_victim,
+                "{who} read {type_name}.{field} (victim path: {victim}) in {node}"
             );
         }
         let child = match (type_name, field.as_str()) {
@@ -146,11 +163,12 @@ fn check_node(node: &Value, type_name: &str, granted: &[(String, String)], who: 
             _ => None,
         };
         if let Some(child) = child {
+            let victim = child == "Person" && is_victim_party;
             match value {
                 Value::Array(items) => items
                     .iter()
-                    .for_each(|i| check_node(i, child, granted, who)),
-                other => check_node(other, child, granted, who),
+                    .for_each(|i| check_node_as(i, child, granted, who, victim)),
+                other => check_node_as(other, child, granted, who, victim),
             }
         }
     }
@@ -327,8 +345,8 @@ async fn reading_personal_data_leaves_a_consultation_entry() {
         .await;
     assert_eq!(
         app.count("SELECT COUNT(*) AS n FROM access_log WHERE operation = 'consult' AND fields LIKE '%phone%'").await,
-        2,
-        "the caseworker's refused phone reads were not logged"
+        3,
+        "the caseworker's read of the victim's phone was logged; the refused perpetrator's was not"
     );
     let before = app.log_count("consult").await;
     officer
@@ -394,4 +412,58 @@ async fn the_policy_matches_the_golden_table() {
         golden == table,
         "the policy changed; review and run `UPDATE_GOLDEN=1 cargo test -p tests --test access_control`"
     );
+}
+
+/// Victim support sees a victim's contact details and vulnerability, but not the perpetrator's.
+#[tokio::test]
+async fn victim_support_sees_victims_contact_details_but_not_perpetrators() {
+    let app = spawn_app().await;
+    let caseworker = app.login(CASEWORKER).await;
+    // Case 1 is police-led and shared with victim support.
+    let id = app.case_id(1).await;
+    let a = caseworker
+        .query(
+            "query($id: ID!) { case(id: $id) { parties { role person { familyName phone postcode vulnerabilityPersonal } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let parties = a.data()["case"]["parties"].as_array().unwrap().clone();
+    assert_eq!(parties.len(), 2);
+    for p in &parties {
+        let person = &p["person"];
+        assert!(person["familyName"].is_string(), "names are visible: {p}");
+        match p["role"].as_str().unwrap() {
+            "victim" => {
+                assert!(person["phone"].is_string(), "victim phone: {p} {}", a.body);
+                assert!(person["postcode"].is_string(), "victim's postcode: {p}");
+            }
+            "perpetrator" => {
+                assert!(person["phone"].is_null(), "perpetrator's phone hidden: {p}");
+                assert!(
+                    person["postcode"].is_null(),
+                    "perpetrator's postcode hidden: {p}"
+                );
+            }
+            other => panic!("unexpected role {other}"),
+        }
+    }
+    // Every refusal is at the perpetrator's path.
+    let perpetrator_index = parties
+        .iter()
+        .position(|p| p["role"] == "perpetrator")
+        .unwrap();
+    let refused: Vec<Value> = a.errors();
+    assert_eq!(refused.len(), 3, "{}", a.body);
+    for e in &refused {
+        assert_eq!(e["extensions"]["code"], "FORBIDDEN_FIELD", "{e}");
+        assert_eq!(e["path"][2], perpetrator_index, "{e}");
+    }
+    // Filtering people by postcode would reveal non-victims' postcodes: refused.
+    let a = caseworker
+        .query(
+            "{ people(filter: { postcode: \"EB1\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(a.code(), "FORBIDDEN");
 }

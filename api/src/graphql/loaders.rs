@@ -160,6 +160,31 @@ impl Loader<Uuid> for VisibleCases {
     }
 }
 
+/// Which people are victims in a case the user may see.
+pub struct VictimsInScope {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<Uuid> for VictimsInScope {
+    type Value = bool;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, bool>, AppError> {
+        let rows = case_party::Entity::find()
+            .filter(case_party::Column::PersonId.is_in(keys.to_vec()))
+            .filter(case_party::Column::Role.eq("victim"))
+            .filter(case_party::Column::CaseId.in_subquery(self.scope.visible_case_ids()))
+            .all(&self.db)
+            .await?;
+        let mut out: HashMap<Uuid, bool> = keys.iter().map(|k| (*k, false)).collect();
+        for r in rows {
+            out.insert(r.person_id, true);
+        }
+        Ok(out)
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     pub agencies: DataLoader<ById<entity::agency::Entity>>,
@@ -179,6 +204,7 @@ pub struct Loaders {
     pub person_cases: DataLoader<PersonCases>,
     pub person_incidents: DataLoader<PersonIncidents>,
     pub visible_cases: DataLoader<VisibleCases>,
+    pub victims: DataLoader<VictimsInScope>,
 }
 
 fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
@@ -274,6 +300,13 @@ impl Loaders {
             ),
             visible_cases: DataLoader::new(
                 VisibleCases {
+                    db: db.clone(),
+                    scope,
+                },
+                tokio::spawn,
+            ),
+            victims: DataLoader::new(
+                VictimsInScope {
                     db: db.clone(),
                     scope,
                 },

@@ -164,8 +164,8 @@ fn council_grants() -> Grants {
 
 /// Victim support sees what it needs to support victims: the case's outline, its parties'
 /// names, the plan and notes, and health and safeguarding notes. Never police intelligence,
-/// tenancy details or interventions, and no contact details or vulnerability of anyone by
-/// default: contact with victims is arranged through the case owner.
+/// tenancy details or interventions; victims' contact details and vulnerability, but not those
+/// of perpetrators or witnesses.
 fn victim_support_grants() -> Grants {
     let mut g = read_only(
         "Case",
@@ -187,9 +187,21 @@ fn victim_support_grants() -> Grants {
     );
     g.push(("Case", "healthSafeguardingNotes", true));
     g.extend(read_only("CaseParty", &["role", "person"]));
+    g.extend(read_only("Person", &["givenName", "familyName", "cases"]));
+    // Contact details and vulnerability of victims only, never of perpetrators or witnesses.
     g.extend(read_only(
-        "Person",
-        &["givenName", "familyName", "preferredContact", "cases"],
+        policy::VICTIM,
+        &[
+            "phone",
+            "email",
+            "address",
+            "postcode",
+            "preferredContact",
+            "vulnerabilityPersonal",
+            "vulnerabilitySituational",
+            "vulnerabilityIncidental",
+            "consentToShare",
+        ],
     ));
     g.extend(read_only("PersonCase", &["role", "case"]));
     g.extend(read_only(

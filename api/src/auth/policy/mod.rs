@@ -88,6 +88,47 @@ pub struct TypeFields {
 
 pub use rules::AREAS;
 
+/// A permission-only type: a grant on `Victim.<field>` lets a role read `Person.<field>` of people
+/// who are victims in a case the user's agency may see, and of nobody else. Victim support uses
+/// it to reach victims without seeing perpetrators' details.
+pub const VICTIM: &str = "Victim";
+
+/// The person fields that can be granted through [`VICTIM`].
+pub const VICTIM_FIELDS: &[&str] = &[
+    "dateOfBirth",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "preferredContact",
+    "vulnerabilityPersonal",
+    "vulnerabilitySituational",
+    "vulnerabilityIncidental",
+    "consentToShare",
+    "consentLawfulBasis",
+    "consentDate",
+];
+
+/// How a person's restricted field may be disclosed to a user.
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Disclosure {
+    Always,
+    /// Only when the person is a victim in a case the user's agency may see.
+    IfVictim,
+    Never,
+}
+
+/// Whether `Person.<field>` may be disclosed, before looking at who the person is.
+pub fn person_disclosure(permissions: &Permissions, field: &str) -> Disclosure {
+    if permissions.can_read("Person", field) {
+        Disclosure::Always
+    } else if VICTIM_FIELDS.contains(&field) && permissions.can_read(VICTIM, field) {
+        Disclosure::IfVictim
+    } else {
+        Disclosure::Never
+    }
+}
+
 /// Field-level permission keys are `(type name, field name)`.
 pub type FieldKey = (String, String);
 
@@ -161,6 +202,7 @@ impl FieldCatalog {
                 restricted.extend(t.restricted.iter().map(|f| (t.type_name, *f)));
             }
         }
+        restricted.extend(VICTIM_FIELDS.iter().map(|f| (VICTIM, *f)));
         Self {
             root,
             public,
@@ -216,6 +258,13 @@ impl FieldCatalog {
         if self.restricted.contains(&(type_name, field)) {
             return match permissions {
                 Some(p) if p.can_read(type_name, field) => FieldDecision::Allow,
+                // The resolver finishes the check with the person in hand (`person_disclosure`).
+                Some(p)
+                    if type_name == "Person"
+                        && person_disclosure(p, field) == Disclosure::IfVictim =>
+                {
+                    FieldDecision::Allow
+                }
                 _ => FieldDecision::Hide,
             };
         }
@@ -376,6 +425,14 @@ mod coverage {
     }
 
     #[test]
+    fn victim_fields_are_person_fields() {
+        let catalog = catalog();
+        for f in VICTIM_FIELDS {
+            assert!(catalog.is_restricted("Person", f), "Person.{f}");
+        }
+    }
+
+    #[test]
     fn rules_name_only_fields_the_schema_has() {
         let in_schema: HashSet<(String, String)> = schema_fields()
             .into_iter()
@@ -389,6 +446,9 @@ mod coverage {
                 }
             }
             for t in area.types {
+                if t.type_name == VICTIM {
+                    continue;
+                }
                 for f in t.public.iter().chain(t.restricted.iter()) {
                     if !in_schema.contains(&(t.type_name.to_string(), f.to_string())) {
                         stale.push(format!("{}.{f}", t.type_name));

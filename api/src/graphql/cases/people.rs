@@ -8,9 +8,44 @@ use super::{
     incidents::IncidentParty,
     types::{Case, gid},
 };
-use crate::{error::AppResult, graphql::ContextExt, graphql::identity::ViewerAgency as Agency};
+use crate::{
+    auth::policy::{self, Disclosure},
+    error::{AppError, AppResult},
+    graphql::{ContextExt, identity::ViewerAgency as Agency},
+};
 
 pub struct Person(pub person::Model);
+
+impl Person {
+    /// Finishes the policy's check for one personal-data field with the person in hand, and
+    /// notes the disclosure for the access log.
+    async fn disclose<T>(
+        &self,
+        ctx: &Context<'_>,
+        field: &'static str,
+        value: Option<T>,
+    ) -> AppResult<Option<T>> {
+        let actor = ctx.principal()?.actor()?;
+        let allowed = match policy::person_disclosure(&actor.permissions, field) {
+            Disclosure::Always => true,
+            Disclosure::IfVictim => ctx
+                .loaders()?
+                .victims
+                .load_one(self.0.id)
+                .await?
+                .unwrap_or(false),
+            Disclosure::Never => false,
+        };
+        if !allowed {
+            return Err(AppError::ForbiddenField {
+                type_name: "Person".into(),
+                field: field.into(),
+            });
+        }
+        ctx.consult(self.0.id, field);
+        Ok(value)
+    }
+}
 
 #[Object]
 impl Person {
@@ -21,61 +56,74 @@ impl Person {
     async fn version(&self) -> i32 {
         self.0.version
     }
-    async fn given_name(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "givenName");
-        Some(&self.0.given_name)
+    async fn given_name(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "givenName", Some(self.0.given_name.as_str()))
+            .await
     }
-    async fn family_name(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "familyName");
-        Some(&self.0.family_name)
+    async fn family_name(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "familyName", Some(self.0.family_name.as_str()))
+            .await
     }
-    async fn date_of_birth(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
-        ctx.consult(self.0.id, "dateOfBirth");
-        self.0.date_of_birth
+    async fn date_of_birth(&self, ctx: &Context<'_>) -> AppResult<Option<NaiveDate>> {
+        self.disclose(ctx, "dateOfBirth", self.0.date_of_birth)
+            .await
     }
-    async fn address(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "address");
-        self.0.address.as_deref()
+    async fn address(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "address", self.0.address.as_deref())
+            .await
     }
-    async fn postcode(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "postcode");
-        self.0.postcode.as_deref()
+    async fn postcode(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "postcode", self.0.postcode.as_deref())
+            .await
     }
-    async fn phone(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "phone");
-        self.0.phone.as_deref()
+    async fn phone(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "phone", self.0.phone.as_deref()).await
     }
-    async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "email");
-        self.0.email.as_deref()
+    async fn email(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "email", self.0.email.as_deref()).await
     }
-    async fn preferred_contact(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "preferredContact");
-        self.0.preferred_contact.as_deref()
+    async fn preferred_contact(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(ctx, "preferredContact", self.0.preferred_contact.as_deref())
+            .await
     }
-    async fn vulnerability_personal(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "vulnerabilityPersonal");
-        self.0.vulnerability_personal.as_deref()
+    async fn vulnerability_personal(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(
+            ctx,
+            "vulnerabilityPersonal",
+            self.0.vulnerability_personal.as_deref(),
+        )
+        .await
     }
-    async fn vulnerability_situational(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "vulnerabilitySituational");
-        self.0.vulnerability_situational.as_deref()
+    async fn vulnerability_situational(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(
+            ctx,
+            "vulnerabilitySituational",
+            self.0.vulnerability_situational.as_deref(),
+        )
+        .await
     }
-    async fn vulnerability_incidental(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "vulnerabilityIncidental");
-        self.0.vulnerability_incidental.as_deref()
+    async fn vulnerability_incidental(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(
+            ctx,
+            "vulnerabilityIncidental",
+            self.0.vulnerability_incidental.as_deref(),
+        )
+        .await
     }
-    async fn consent_to_share(&self, ctx: &Context<'_>) -> Option<bool> {
-        ctx.consult(self.0.id, "consentToShare");
-        self.0.consent_to_share
+    async fn consent_to_share(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        self.disclose(ctx, "consentToShare", self.0.consent_to_share)
+            .await
     }
-    async fn consent_lawful_basis(&self, ctx: &Context<'_>) -> Option<&str> {
-        ctx.consult(self.0.id, "consentLawfulBasis");
-        self.0.consent_lawful_basis.as_deref()
+    async fn consent_lawful_basis(&self, ctx: &Context<'_>) -> AppResult<Option<&str>> {
+        self.disclose(
+            ctx,
+            "consentLawfulBasis",
+            self.0.consent_lawful_basis.as_deref(),
+        )
+        .await
     }
-    async fn consent_date(&self, ctx: &Context<'_>) -> Option<NaiveDate> {
-        ctx.consult(self.0.id, "consentDate");
-        self.0.consent_date
+    async fn consent_date(&self, ctx: &Context<'_>) -> AppResult<Option<NaiveDate>> {
+        self.disclose(ctx, "consentDate", self.0.consent_date).await
     }
     async fn created_by_agency(&self, ctx: &Context<'_>) -> AppResult<Option<Agency>> {
         Ok(ctx
