@@ -1,6 +1,10 @@
 //! Use cases: they take validated domain values and a principal, ask the policy, and talk to the
 //! database. Each mutation runs in one transaction with its access-log entry.
 
+pub mod admin;
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod identity;
+pub mod page;
+pub mod staff;
