@@ -3,8 +3,12 @@
 //! GraphQL types are not entities: each area defines its own output types and converts from the
 //! entity models, so the API contract does not follow the table layout.
 
+mod admin;
+mod audit;
+pub mod connection;
 pub mod guard;
 mod identity;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -18,10 +22,14 @@ use crate::{
 };
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery);
+pub struct Query(
+    identity::IdentityQuery,
+    admin::AdminQuery,
+    audit::AuditQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation);
+pub struct Mutation(identity::IdentityMutation, admin::AdminMutation);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
