@@ -1,12 +1,15 @@
 //! Signing in and out, and who the signed-in user is.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
 use crate::{
     auth::policy::{self, Operation},
     error::AppResult,
-    graphql::ContextExt,
+    graphql::{
+        ContextExt,
+        staff::{Agency, FieldPermission, OperationInfo, User},
+    },
     service,
 };
 
@@ -39,79 +42,14 @@ impl From<service::auth::Tokens> for AuthPayload {
     }
 }
 
-/// An operation a role may be granted.
-#[derive(SimpleObject)]
-pub struct OperationInfo {
-    name: String,
-    description: String,
-}
-
-impl From<Operation> for OperationInfo {
-    fn from(op: Operation) -> Self {
-        Self {
-            name: op.as_str().to_string(),
-            description: op.description().to_string(),
-        }
-    }
-}
-
-/// A read or write permission on one field of one type.
-#[derive(SimpleObject, Clone)]
-pub struct FieldPermission {
-    type_name: String,
-    field_name: String,
-    read: bool,
-    write: bool,
-}
-
 /// The signed-in user and what they may do, so a front-end can hide what they cannot use.
 #[derive(SimpleObject)]
 pub struct Viewer {
-    user: ViewerUser,
-    agency: ViewerAgency,
+    user: User,
+    agency: Agency,
     roles: Vec<String>,
     operations: Vec<OperationInfo>,
     field_permissions: Vec<FieldPermission>,
-}
-
-/// A member of staff, as the staff directory shows them.
-#[derive(SimpleObject)]
-#[graphql(name = "User")]
-pub struct ViewerUser {
-    id: ID,
-    display_name: String,
-    email: String,
-    team: Option<String>,
-}
-
-impl From<entity::app_user::Model> for ViewerUser {
-    fn from(m: entity::app_user::Model) -> Self {
-        Self {
-            id: ID(m.id.to_string()),
-            display_name: m.display_name,
-            email: m.email,
-            team: m.team,
-        }
-    }
-}
-
-/// A partner agency.
-#[derive(SimpleObject)]
-#[graphql(name = "Agency")]
-pub struct ViewerAgency {
-    id: ID,
-    name: String,
-    kind: String,
-}
-
-impl From<entity::agency::Model> for ViewerAgency {
-    fn from(m: entity::agency::Model) -> Self {
-        Self {
-            id: ID(m.id.to_string()),
-            name: m.name,
-            kind: m.kind,
-        }
-    }
 }
 
 #[Object]
@@ -121,7 +59,7 @@ impl IdentityQuery {
         let principal = ctx.principal()?;
         let actor = principal.actor()?;
         let db = ctx.db()?;
-        let agency = service::identity::agency(db, actor.agency_id).await?;
+        let me = service::staff::user(db, actor.user_id).await?;
         let p = &actor.permissions;
         let mut operations: Vec<Operation> = p.operations.iter().copied().collect();
         operations.sort();
@@ -137,13 +75,8 @@ impl IdentityQuery {
             .filter(|fp| fp.read || fp.write)
             .collect();
         Ok(Viewer {
-            user: ViewerUser {
-                id: ID(actor.user_id.to_string()),
-                display_name: actor.display_name.clone(),
-                email: actor.email.clone(),
-                team: actor.team.clone(),
-            },
-            agency: agency.into(),
+            agency: Agency(me.agency.clone()),
+            user: User(me),
             roles: actor.role_names.clone(),
             operations: operations.into_iter().map(Into::into).collect(),
             field_permissions,

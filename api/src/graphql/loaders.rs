@@ -185,10 +185,24 @@ impl Loader<Uuid> for VictimsInScope {
     }
 }
 
+/// Staff with their agency and roles, as the directory shows them.
+pub struct Staff {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for Staff {
+    type Value = crate::service::staff::UserDetails;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        crate::service::staff::users_by_id(&self.db, keys.to_vec()).await
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     pub agencies: DataLoader<ById<entity::agency::Entity>>,
-    pub users: DataLoader<ById<entity::app_user::Entity>>,
+    pub users: DataLoader<Staff>,
     pub people: DataLoader<ById<entity::person::Entity>>,
     pub locations: DataLoader<ById<entity::location::Entity>>,
     pub tools: DataLoader<ById<entity::intervention_tool::Entity>>,
@@ -247,7 +261,7 @@ impl Loaders {
         use entity::*;
         Self {
             agencies: by_id(db, agency::Column::Id),
-            users: by_id(db, app_user::Column::Id),
+            users: DataLoader::new(Staff { db: db.clone() }, tokio::spawn),
             people: by_id(db, person::Column::Id),
             locations: by_id(db, location::Column::Id),
             tools: by_id(db, intervention_tool::Column::Id),

@@ -3,11 +3,15 @@
 //! GraphQL types are not entities: each area defines its own output types and converts from the
 //! entity models, so the API contract does not follow the table layout.
 
+mod admin;
+mod audit;
 mod cases;
+pub mod connection;
 pub mod consultation;
 pub mod guard;
 pub mod identity;
 pub mod loaders;
+pub mod staff;
 
 use std::sync::Arc;
 
@@ -21,10 +25,19 @@ use crate::{
 };
 
 #[derive(MergedObject, Default)]
-pub struct Query(identity::IdentityQuery, cases::CaseQuery);
+pub struct Query(
+    identity::IdentityQuery,
+    admin::AdminQuery,
+    audit::AuditQuery,
+    cases::CaseQuery,
+);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, cases::CaseMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    admin::AdminMutation,
+    cases::CaseMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 

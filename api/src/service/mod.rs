@@ -1,8 +1,11 @@
 //! Use cases: they take validated domain values and a principal, ask the policy, and talk to the
 //! database. Each mutation runs in one transaction with its access-log entry.
 
+pub mod admin;
 pub mod audit;
+pub mod audit_query;
 pub mod auth;
 pub mod cases;
-pub mod identity;
+pub mod page;
 pub mod paging;
+pub mod staff;

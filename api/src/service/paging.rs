@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 use uuid::Uuid;
 
+pub use crate::service::page::Page;
 use crate::{
     domain::{Cursor, PageRequest},
     error::{AppError, AppResult},
@@ -15,13 +16,6 @@ use crate::{
 pub enum KeyKind {
     Time,
     Text,
-}
-
-/// One page of rows with their cursors.
-pub struct Page<T> {
-    pub rows: Vec<(String, T)>,
-    pub has_next: bool,
-    pub total: u64,
 }
 
 /// Orders `q` by (`col`, `id`) and applies the cursor and the page size.
@@ -85,24 +79,15 @@ fn after<C: ColumnTrait>(
 
 /// Cuts the extra row that tells whether there is a next page, and writes each row's cursor.
 pub fn finish<M>(
-    mut rows: Vec<M>,
+    rows: Vec<M>,
     page: &PageRequest,
     total: u64,
     key: impl Fn(&M) -> (String, Uuid),
 ) -> Page<M> {
-    let has_next = rows.len() as u64 > page.first();
-    rows.truncate(page.first() as usize);
-    Page {
-        rows: rows
-            .into_iter()
-            .map(|m| {
-                let (k, id) = key(&m);
-                (Cursor::encode(&k, id), m)
-            })
-            .collect(),
-        has_next,
-        total,
-    }
+    Page::from_rows(rows, page, total, |m| {
+        let (k, id) = key(m);
+        Cursor::new(k, id)
+    })
 }
 
 /// The cursor key of a timestamp.

@@ -8,7 +8,7 @@ use super::{
     people::Person,
     types::{Case, Location, gid},
 };
-use crate::{error::AppResult, graphql::ContextExt, graphql::identity::ViewerAgency as Agency};
+use crate::{error::AppResult, graphql::ContextExt, graphql::staff::Agency};
 
 pub struct Incident(pub incident::Model);
 
@@ -32,7 +32,7 @@ impl Incident {
             .agencies
             .load_one(self.0.reporting_agency_id)
             .await?
-            .map(Into::into))
+            .map(Agency))
     }
     async fn category(&self) -> Option<&str> {
         Some(&self.0.category)

@@ -11,7 +11,7 @@ use super::{
 use crate::{
     auth::policy::{self, Disclosure},
     error::{AppError, AppResult},
-    graphql::{ContextExt, identity::ViewerAgency as Agency},
+    graphql::{ContextExt, staff::Agency},
 };
 
 pub struct Person(pub person::Model);
@@ -131,7 +131,7 @@ impl Person {
             .agencies
             .load_one(self.0.created_by_agency_id)
             .await?
-            .map(Into::into))
+            .map(Agency))
     }
     /// The record this duplicate was merged into.
     async fn merged_into(&self) -> Option<ID> {

@@ -1,7 +1,7 @@
 //! Queries over cases, incidents and people. Lists are Relay connections with a hard maximum
 //! page size; filters and sorts over restricted fields are refused unless the role may read them.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 
 use super::{
@@ -16,77 +16,12 @@ use crate::{
     },
     error::{AppError, AppResult},
     graphql::ContextExt,
-    service::{
-        cases::{query as cases, records},
-        paging::Page,
-    },
+    graphql::connection::{Connection, from_page},
+    service::cases::{query as cases, records},
 };
 
 #[derive(Default)]
 pub struct CaseQuery;
-
-#[derive(SimpleObject)]
-pub struct PageInfo {
-    has_next_page: bool,
-    has_previous_page: bool,
-    start_cursor: Option<String>,
-    end_cursor: Option<String>,
-}
-
-macro_rules! connection {
-    ($conn:ident, $edge:ident, $node:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(SimpleObject)]
-        pub struct $conn {
-            edges: Vec<$edge>,
-            page_info: PageInfo,
-            /// How many rows match the filter, over the rows the user may see.
-            total_count: u64,
-        }
-
-        #[derive(SimpleObject)]
-        pub struct $edge {
-            cursor: String,
-            node: $node,
-        }
-
-        impl<M> From<(Page<M>, bool)> for $conn
-        where
-            $node: From<M>,
-        {
-            fn from((page, has_previous): (Page<M>, bool)) -> Self {
-                let start_cursor = page.rows.first().map(|(c, _)| c.clone());
-                let end_cursor = page.rows.last().map(|(c, _)| c.clone());
-                Self {
-                    edges: page
-                        .rows
-                        .into_iter()
-                        .map(|(cursor, m)| $edge {
-                            cursor,
-                            node: m.into(),
-                        })
-                        .collect(),
-                    page_info: PageInfo {
-                        has_next_page: page.has_next,
-                        has_previous_page: has_previous,
-                        start_cursor,
-                        end_cursor,
-                    },
-                    total_count: page.total,
-                }
-            }
-        }
-    };
-}
-
-connection!(CaseConnection, CaseEdge, Case, "A page of cases.");
-connection!(
-    IncidentConnection,
-    IncidentEdge,
-    Incident,
-    "A page of incidents."
-);
-connection!(PersonConnection, PersonEdge, Person, "A page of people.");
 
 impl From<entity::asb_case::Model> for Case {
     fn from(m: entity::asb_case::Model) -> Self {
@@ -220,17 +155,9 @@ pub struct IncidentFilter {
     reporting_agency_id: Option<ID>,
 }
 
-fn page(
-    ctx: &Context<'_>,
-    first: Option<i32>,
-    after: Option<String>,
-) -> AppResult<(PageRequest, bool)> {
+fn page(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest> {
     let max = ctx.settings()?.limits.max_page_size;
-    let has_previous = after.is_some();
-    Ok((
-        PageRequest::parse(first, after.as_deref(), max)?,
-        has_previous,
-    ))
+    PageRequest::parse(first, after.as_deref(), max)
 }
 
 #[Object]
@@ -258,9 +185,9 @@ impl CaseQuery {
         sort: Option<CaseSort>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<CaseConnection> {
+    ) -> AppResult<Connection<Case>> {
         let actor = ctx.principal()?.actor()?;
-        let (page, has_previous) = page(ctx, first, after)?;
+        let page = page(ctx, first, after)?;
         let filter = parse_case_filter(filter.unwrap_or_default())?;
         let sort = sort.unwrap_or_default();
         let sort = cases::CaseSort {
@@ -272,7 +199,7 @@ impl CaseQuery {
             descending: sort.direction == SortDirection::Desc,
         };
         let result = cases::list(ctx.db()?, actor, &filter, sort, &page).await?;
-        Ok((result, has_previous).into())
+        Ok(from_page(result, Into::into))
     }
 
     async fn incident(&self, ctx: &Context<'_>, id: ID) -> AppResult<Incident> {
@@ -287,9 +214,9 @@ impl CaseQuery {
         filter: Option<IncidentFilter>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<IncidentConnection> {
+    ) -> AppResult<Connection<Incident>> {
         let actor = ctx.principal()?.actor()?;
-        let (page, has_previous) = page(ctx, first, after)?;
+        let page = page(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = records::IncidentFilter {
             categories: f.category.unwrap_or_default(),
@@ -308,7 +235,7 @@ impl CaseQuery {
                 .transpose()?,
         };
         let result = records::incidents(ctx.db()?, actor, &filter, &page).await?;
-        Ok((result, has_previous).into())
+        Ok(from_page(result, Into::into))
     }
 
     async fn person(&self, ctx: &Context<'_>, id: ID) -> AppResult<Person> {
@@ -323,9 +250,9 @@ impl CaseQuery {
         filter: Option<PersonFilter>,
         first: Option<i32>,
         after: Option<String>,
-    ) -> AppResult<PersonConnection> {
+    ) -> AppResult<Connection<Person>> {
         let actor = ctx.principal()?.actor()?;
-        let (page, has_previous) = page(ctx, first, after)?;
+        let page = page(ctx, first, after)?;
         let f = filter.unwrap_or_default();
         let filter = records::PersonFilter {
             search: f
@@ -338,7 +265,7 @@ impl CaseQuery {
                 .transpose()?,
         };
         let result = records::people(ctx.db()?, actor, &filter, &page).await?;
-        Ok((result, has_previous).into())
+        Ok(from_page(result, Into::into))
     }
 
     /// The partnership's reference list of legal tools.

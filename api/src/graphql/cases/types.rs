@@ -13,7 +13,7 @@ use crate::{
     error::AppResult,
     graphql::{
         ContextExt,
-        identity::{ViewerAgency as Agency, ViewerUser as User},
+        staff::{Agency, User},
     },
 };
 
@@ -22,12 +22,12 @@ pub fn gid(id: uuid::Uuid) -> ID {
 }
 
 async fn agency(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<Agency>> {
-    Ok(ctx.loaders()?.agencies.load_one(id).await?.map(Into::into))
+    Ok(ctx.loaders()?.agencies.load_one(id).await?.map(Agency))
 }
 
 async fn user(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> AppResult<Option<User>> {
     match id {
-        Some(id) => Ok(ctx.loaders()?.users.load_one(id).await?.map(Into::into)),
+        Some(id) => Ok(ctx.loaders()?.users.load_one(id).await?.map(User)),
         None => Ok(None),
     }
 }

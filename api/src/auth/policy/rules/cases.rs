@@ -3,6 +3,7 @@
 //! Identifiers and optimistic-concurrency versions are public to whoever can reach the record;
 //! everything that describes a person or a case is restricted and must be granted per role.
 
+use super::connection::{connection_fields, edge_fields};
 use crate::auth::policy::{Access, Area, Operation::*, TypeFields};
 
 pub static AREA: Area = Area {
@@ -185,40 +186,11 @@ pub static AREA: Area = Area {
             restricted: &[],
         },
         // Pagination plumbing carries no data of its own.
-        TypeFields {
-            type_name: "CaseConnection",
-            public: &["edges", "pageInfo", "totalCount"],
-            restricted: &[],
-        },
-        TypeFields {
-            type_name: "CaseEdge",
-            public: &["cursor", "node"],
-            restricted: &[],
-        },
-        TypeFields {
-            type_name: "IncidentConnection",
-            public: &["edges", "pageInfo", "totalCount"],
-            restricted: &[],
-        },
-        TypeFields {
-            type_name: "IncidentEdge",
-            public: &["cursor", "node"],
-            restricted: &[],
-        },
-        TypeFields {
-            type_name: "PersonConnection",
-            public: &["edges", "pageInfo", "totalCount"],
-            restricted: &[],
-        },
-        TypeFields {
-            type_name: "PersonEdge",
-            public: &["cursor", "node"],
-            restricted: &[],
-        },
-        TypeFields {
-            type_name: "PageInfo",
-            public: &["hasNextPage", "hasPreviousPage", "startCursor", "endCursor"],
-            restricted: &[],
-        },
+        connection_fields!("Case"),
+        edge_fields!("Case"),
+        connection_fields!("Incident"),
+        edge_fields!("Incident"),
+        connection_fields!("Person"),
+        edge_fields!("Person"),
     ],
 };

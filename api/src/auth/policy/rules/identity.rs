@@ -30,16 +30,17 @@ pub static AREA: Area = Area {
             public: &["typeName", "fieldName", "read", "write"],
             restricted: &[],
         },
-        // Staff directory: who owns a case must be visible to those who can see the case.
+        // Staff directory: who owns a case must be visible to those who can see the case. Who
+        // holds which roles, and who is locked out, is for administrators.
         TypeFields {
             type_name: "User",
-            public: &["id", "displayName", "email", "team"],
-            restricted: &[],
+            public: &["id", "displayName", "email", "team", "agency"],
+            restricted: &["roles", "disabled"],
         },
         TypeFields {
             type_name: "Agency",
             public: &["id", "name", "kind"],
-            restricted: &[],
+            restricted: &["disabled"],
         },
         TypeFields {
             type_name: "OperationInfo",
