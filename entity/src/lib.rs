@@ -4,6 +4,8 @@
 
 pub mod access_log;
 pub mod agency;
+pub mod alert;
+pub mod alert_ack;
 pub mod app_user;
 pub mod asb_case;
 pub mod auth_session;
@@ -31,6 +33,8 @@ pub mod prelude {
     //! The entity types under their table names in CamelCase.
     pub use super::access_log::Entity as AccessLog;
     pub use super::agency::Entity as Agency;
+    pub use super::alert::Entity as Alert;
+    pub use super::alert_ack::Entity as AlertAck;
     pub use super::app_user::Entity as AppUser;
     pub use super::asb_case::Entity as AsbCase;
     pub use super::auth_session::Entity as AuthSession;

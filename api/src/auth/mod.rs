@@ -119,19 +119,61 @@ pub async fn authenticate(
         })
         .map(str::trim)
         .ok_or(AppError::Unauthenticated)?;
-    let actor = match state.keys.external().filter(|idp| idp.claims_issuer(token)) {
+    let actor = authenticate_token(&state.db, &state.keys, token, request_id, client_addr).await?;
+    Ok(Principal::User(Box::new(actor)))
+}
+
+/// Verifies a bearer token (ours or the external identity provider's) and loads its user.
+pub async fn authenticate_token(
+    db: &sea_orm::DatabaseConnection,
+    keys: &tokens::TokenKeys,
+    token: &str,
+    request_id: String,
+    client_addr: Option<String>,
+) -> AppResult<Actor> {
+    let actor = match keys.external().filter(|idp| idp.claims_issuer(token)) {
         Some(idp) => {
             let subject = idp.verify(token).await.ok_or(AppError::Unauthenticated)?;
-            load_external_actor(&state.db, &subject, request_id, client_addr).await?
+            load_external_actor(db, &subject, request_id, client_addr).await?
         }
         None => {
-            let (user_id, session_id) =
-                state.keys.verify(token).ok_or(AppError::Unauthenticated)?;
-            load_actor(&state.db, user_id, session_id, request_id, client_addr).await?
+            let (user_id, session_id) = keys.verify(token).ok_or(AppError::Unauthenticated)?;
+            load_actor(db, user_id, session_id, request_id, client_addr).await?
         }
     };
-    let actor = actor.ok_or(AppError::Unauthenticated)?;
-    Ok(Principal::User(Box::new(actor)))
+    actor.ok_or(AppError::Unauthenticated)
+}
+
+/// The same user loaded afresh, for long-lived connections: `None` once they, their agency or
+/// their session is no longer in force.
+pub async fn reload<C: ConnectionTrait>(db: &C, actor: &Actor) -> AppResult<Option<Actor>> {
+    use entity::app_user;
+    match actor.session_id {
+        Some(session_id) => {
+            load_actor(
+                db,
+                actor.user_id,
+                session_id,
+                actor.request_id.clone(),
+                actor.client_addr.clone(),
+            )
+            .await
+        }
+        None => {
+            let Some(user) = active_user(db, app_user::Column::Id.eq(actor.user_id)).await? else {
+                return Ok(None);
+            };
+            self::actor(
+                db,
+                user,
+                None,
+                actor.request_id.clone(),
+                actor.client_addr.clone(),
+            )
+            .await
+            .map(Some)
+        }
+    }
 }
 
 /// Loads a user whose account, agency and session are all still in force.

@@ -96,6 +96,29 @@ impl Extension for FieldGuardExtension {
         }
     }
 
+    /// Over a WebSocket only subscriptions run: queries and mutations go over HTTP, where limits
+    /// and the consultation log apply.
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        let doc = next.run(ctx, query, variables).await?;
+        if ctx.data_opt::<crate::http::ws::WsConnection>().is_some()
+            && doc.operations.iter().any(|(_, op)| {
+                op.node.ty != async_graphql::parser::types::OperationType::Subscription
+            })
+        {
+            return Err(ServerError::new(
+                "only subscriptions may be sent over a WebSocket; use POST /graphql",
+                None,
+            ));
+        }
+        Ok(doc)
+    }
+
     async fn execute(
         &self,
         ctx: &ExtensionContext<'_>,

@@ -2,6 +2,7 @@
 
 pub mod graphql;
 mod health;
+pub mod ws;
 
 use std::sync::Arc;
 
@@ -33,6 +34,11 @@ pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
     cfg.service(
         web::resource("/graphql")
             .route(web::post().to(graphql::post))
+            .route(
+                web::get()
+                    .guard(actix_web::guard::Header("upgrade", "websocket"))
+                    .to(ws::handler),
+            )
             .route(web::get().to(graphql::get))
             .default_service(web::to(method_not_allowed)),
     )

@@ -2,6 +2,7 @@
 //! database. Each mutation runs in one transaction with its access-log entry.
 
 pub mod admin;
+pub mod alerts;
 pub mod audit;
 pub mod audit_query;
 pub mod auth;

@@ -192,6 +192,9 @@ pub async fn open(
         .exec_without_returning(&txn)
         .await?;
     }
+    if new.risk_level == RiskLevel::High {
+        high_risk_alert(&txn, &case).await?;
+    }
     audit::record(
         &txn,
         principal,
@@ -203,6 +206,22 @@ pub async fn open(
     .await?;
     txn.commit().await?;
     Ok(case)
+}
+
+/// Tells every agency that can see the case that it now has a high-risk victim.
+async fn high_risk_alert<C: ConnectionTrait>(db: &C, case: &asb_case::Model) -> AppResult<()> {
+    crate::service::alerts::raise_for_case(
+        db,
+        case,
+        &crate::service::alerts::Draft {
+            kind: crate::service::alerts::AlertKind::HighRiskVictim,
+            case_id: Some(case.id),
+            person_id: None,
+            incident_id: None,
+            message: format!("Case {} is now high risk", case.reference),
+        },
+    )
+    .await
 }
 
 /// Adds (person, role) parties to a case, skipping those already there.
@@ -394,7 +413,14 @@ pub async fn update(
     if let Some(owner) = owner {
         m.owner_id = Set(Some(owner));
     }
+    let was_high = asb_case::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .is_some_and(|c| c.risk_level == RiskLevel::High.as_str());
     let case = write_versioned(&txn, actor, id, version, m).await?;
+    if !was_high && case.risk_level == RiskLevel::High.as_str() {
+        high_risk_alert(&txn, &case).await?;
+    }
     if let Some(owner) = owner {
         check_owner(&txn, case.lead_agency_id, owner).await?;
     }

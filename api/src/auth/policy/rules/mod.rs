@@ -2,6 +2,7 @@
 //! classifying it here makes it unreadable (deny by default) and fails the coverage test.
 
 mod admin;
+mod alerts;
 mod audit;
 mod cases;
 mod connection;
@@ -15,4 +16,5 @@ pub static AREAS: &[&Area] = &[
     &admin::AREA,
     &audit::AREA,
     &cases::AREA,
+    &alerts::AREA,
 ];

@@ -1,0 +1,206 @@
+//! Alerts: the `alerts` subscription over WebSocket (graphql-transport-ws) delivers an alert to a
+//! connected client of the right agency and not to one of another; alerts can be listed and
+//! acknowledged; only subscriptions run over the socket.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tests::*;
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest, http::HeaderValue};
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, init: Value) -> Socket {
+    let mut req = format!("ws://127.0.0.1:{}/graphql", app.port)
+        .into_client_request()
+        .expect("websocket");
+    req.headers_mut().insert(
+        "sec-websocket-protocol",
+        HeaderValue::from_static("graphql-transport-ws"),
+    );
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("websocket");
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": init }).to_string(),
+    ))
+    .await
+    .expect("websocket");
+    ws
+}
+
+async fn next_json(ws: &mut Socket, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let msg = match tokio::time::timeout_at(deadline, ws.next()).await {
+            Ok(Some(Ok(m))) => m,
+            _ => return None,
+        };
+        match msg {
+            Message::Text(t) => {
+                let v: Value = serde_json::from_str(&t).ok()?;
+                if v["type"] == "ping" || v["type"] == "pong" {
+                    continue;
+                }
+                return Some(v);
+            }
+            Message::Close(_) => return None,
+            _ => continue,
+        }
+    }
+}
+
+async fn subscribe(app: &TestApp, token: &str) -> Socket {
+    let mut ws = connect(app, json!({ "authorization": format!("Bearer {token}") })).await;
+    let ack = next_json(&mut ws, Duration::from_secs(5))
+        .await
+        .expect("ack");
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe",
+                "payload": { "query": "subscription { alerts { kind message caseId acknowledged } }" } })
+        .to_string(),
+    ))
+    .await
+    .expect("websocket");
+    // Let the subscription register before anything is raised.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ws
+}
+
+#[tokio::test]
+async fn an_alert_reaches_the_right_agency_and_no_other() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    let council = app.login(COUNCIL_OFFICER).await;
+    let housing = app.login(HOUSING_OFFICER).await;
+    let mut council_ws = subscribe(&app, &council.token).await;
+    let mut housing_ws = subscribe(&app, &housing.token).await;
+
+    // Case 3 is council-led, medium risk, and shared with the police (and victim support), not
+    // with the housing association. The police raise it to high.
+    let id = app.case_id(3).await;
+    let a = officer
+        .query(
+            "mutation($i: UpdateCaseInput!) { updateCase(input: $i) { riskLevel } }",
+            json!({ "i": { "id": id, "version": 1, "riskLevel": "HIGH" } }),
+        )
+        .await;
+    assert_eq!(a.ok()["updateCase"]["riskLevel"], "high");
+
+    let msg = next_json(&mut council_ws, Duration::from_secs(5))
+        .await
+        .expect("an alert for the council");
+    assert_eq!(msg["type"], "next", "{msg}");
+    let alert = &msg["payload"]["data"]["alerts"];
+    assert_eq!(alert["kind"], "HIGH_RISK_VICTIM", "{msg}");
+    assert_eq!(alert["caseId"], id.as_str());
+    assert!(alert["message"].as_str().unwrap().contains("high risk"));
+
+    assert!(
+        next_json(&mut housing_ws, Duration::from_millis(1500))
+            .await
+            .is_none(),
+        "the housing association cannot see the case and gets nothing"
+    );
+
+    // One alert row per agency that can see the case.
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM alert WHERE kind = 'high_risk_victim'")
+            .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn alerts_are_listed_and_acknowledged_when_nobody_was_connected() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    // Case 3: council-led, shared with the police and victim support.
+    let id = app.case_id(3).await;
+    officer
+        .query(
+            "mutation($i: UpdateCaseInput!) { updateCase(input: $i) { riskLevel } }",
+            json!({ "i": { "id": id, "version": 1, "riskLevel": "HIGH" } }),
+        )
+        .await
+        .ok();
+    let list = "{ alerts(unacknowledgedOnly: true) { totalCount edges { node { id kind acknowledged } } } }";
+    let council = app.login(COUNCIL_OFFICER).await;
+    let a = council.query(list, json!({})).await;
+    assert_eq!(a.ok()["alerts"]["totalCount"], 1);
+    let alert_id = a.ok()["alerts"]["edges"][0]["node"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let a = council
+        .query(
+            "mutation($id: ID!) { acknowledgeAlert(id: $id) { acknowledged } }",
+            json!({ "id": alert_id }),
+        )
+        .await;
+    assert_eq!(a.ok()["acknowledgeAlert"]["acknowledged"], true);
+    assert_eq!(app.log_count("acknowledgeAlert").await, 1);
+    assert_eq!(
+        council.query(list, json!({})).await.ok()["alerts"]["totalCount"],
+        0
+    );
+
+    // Another agency's alert answers NOT_FOUND, and it has none of its own.
+    let housing = app.login(HOUSING_OFFICER).await;
+    let a = housing
+        .query(
+            "mutation($id: ID!) { acknowledgeAlert(id: $id) { acknowledged } }",
+            json!({ "id": alert_id }),
+        )
+        .await;
+    assert_eq!(a.code(), "NOT_FOUND");
+    assert_eq!(
+        housing.query(list, json!({})).await.ok()["alerts"]["totalCount"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_socket_needs_a_valid_token_and_runs_only_subscriptions() {
+    let app = spawn_app().await;
+    let mut anon = connect(&app, json!({})).await;
+    let answer = next_json(&mut anon, Duration::from_secs(5)).await;
+    assert!(
+        answer.is_none()
+            || answer
+                .as_ref()
+                .is_some_and(|v| v["type"] != "connection_ack"),
+        "{answer:?}"
+    );
+    let mut forged = connect(&app, json!({ "authorization": "Bearer not.a.token" })).await;
+    let answer = next_json(&mut forged, Duration::from_secs(5)).await;
+    assert!(
+        answer.is_none()
+            || answer
+                .as_ref()
+                .is_some_and(|v| v["type"] != "connection_ack")
+    );
+
+    let officer = app.login(POLICE_OFFICER).await;
+    let mut ws = connect(
+        &app,
+        json!({ "authorization": format!("Bearer {}", officer.token) }),
+    )
+    .await;
+    assert_eq!(
+        next_json(&mut ws, Duration::from_secs(5)).await.unwrap()["type"],
+        "connection_ack"
+    );
+    ws.send(Message::text(
+        json!({ "id": "q", "type": "subscribe", "payload": { "query": "{ cases { totalCount } }" } }).to_string(),
+    ))
+    .await
+    .unwrap();
+    let msg = next_json(&mut ws, Duration::from_secs(5)).await.unwrap();
+    assert!(msg["payload"]["data"].is_null(), "{msg}");
+    assert!(msg.to_string().contains("only subscriptions"), "{msg}");
+}
