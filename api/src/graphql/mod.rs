@@ -23,7 +23,11 @@ use crate::{
 pub struct Query(identity::IdentityQuery, cases::CaseQuery);
 
 #[derive(MergedObject, Default)]
-pub struct Mutation(identity::IdentityMutation, cases::CaseMutation);
+pub struct Mutation(
+    identity::IdentityMutation,
+    cases::CaseMutation,
+    cases::CasePlanMutation,
+);
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;
 
