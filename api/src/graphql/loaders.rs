@@ -14,7 +14,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{auth::policy::scope::Scope, error::AppError};
+use crate::{
+    auth::policy::scope::Scope,
+    error::AppError,
+    service::cases::document_cmd::{self, DocumentMeta},
+};
 
 /// Rows by primary key `id`.
 pub struct ById<E: EntityTrait> {
@@ -199,6 +203,38 @@ impl Loader<Uuid> for Staff {
     }
 }
 
+/// The documents of (visible) cases, metadata only: the content column is never selected here.
+pub struct CaseDocuments {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for CaseDocuments {
+    type Value = Vec<DocumentMeta>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        let mut out: HashMap<Uuid, Self::Value> = HashMap::new();
+        for d in document_cmd::metadata_of_cases(&self.db, keys).await? {
+            out.entry(d.case_id).or_default().push(d);
+        }
+        Ok(out)
+    }
+}
+
+/// Document content by document id, for documents reached through a visible case.
+pub struct DocumentContents {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for DocumentContents {
+    type Value = Vec<u8>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<u8>>, AppError> {
+        document_cmd::contents(&self.db, keys).await
+    }
+}
+
 /// Every loader of one request.
 pub struct Loaders {
     pub agencies: DataLoader<ById<entity::agency::Entity>>,
@@ -219,6 +255,8 @@ pub struct Loaders {
     pub person_incidents: DataLoader<PersonIncidents>,
     pub visible_cases: DataLoader<VisibleCases>,
     pub victims: DataLoader<VictimsInScope>,
+    pub case_documents: DataLoader<CaseDocuments>,
+    pub document_contents: DataLoader<DocumentContents>,
 }
 
 fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
@@ -326,6 +364,8 @@ impl Loaders {
                 },
                 tokio::spawn,
             ),
+            case_documents: DataLoader::new(CaseDocuments { db: db.clone() }, tokio::spawn),
+            document_contents: DataLoader::new(DocumentContents { db: db.clone() }, tokio::spawn),
         }
     }
 }

@@ -39,6 +39,7 @@ pub struct Mutation(
     identity::IdentityMutation,
     admin::AdminMutation,
     cases::CaseMutation,
+    cases::CasePlanMutation,
     alerts::AlertMutation,
 );
 

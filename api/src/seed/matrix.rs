@@ -106,6 +106,7 @@ const CASE_PARTS: &[&str] = &[
     "CaseNote",
     "Intervention",
     "InterventionBreach",
+    "Document",
 ];
 
 type Grants = Vec<(&'static str, &'static str, bool)>;

@@ -158,6 +158,13 @@ impl Case {
             rows.unwrap_or_default().into_iter().map(CaseNote).collect(),
         ))
     }
+    /// Attached evidence, oldest first; the content only when `contentBase64` is asked for.
+    async fn documents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<super::documents::Document>>> {
+        Ok(Some(super::documents::of_case(ctx, self.0.id).await?))
+    }
     /// Legal interventions.
     async fn interventions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Intervention>>> {
         let rows = ctx
