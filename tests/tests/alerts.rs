@@ -204,3 +204,34 @@ async fn the_socket_needs_a_valid_token_and_runs_only_subscriptions() {
     assert!(msg["payload"]["data"].is_null(), "{msg}");
     assert!(msg.to_string().contains("only subscriptions"), "{msg}");
 }
+
+#[tokio::test]
+async fn sharing_a_case_alerts_the_agency_it_is_shared_with() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    // Case 4 is police-led and not shared.
+    let id = app.case_id(4).await;
+    let council = app.login(COUNCIL_OFFICER).await;
+    let council_agency = council
+        .query("{ viewer { agency { id } } }", json!({}))
+        .await
+        .ok()["viewer"]["agency"]["id"]
+        .clone();
+    let a = officer
+        .query(
+            "mutation($i: ShareCaseInput!) { shareCase(input: $i) { id } }",
+            json!({ "i": { "caseId": id, "agencyId": council_agency, "legalBasis": "Crime and Disorder Act 1998 s.115" } }),
+        )
+        .await;
+    a.ok();
+    let list = council
+        .query(
+            "{ alerts { totalCount edges { node { kind caseId } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = list.ok()["alerts"]["edges"].as_array().unwrap().clone();
+    assert_eq!(edges.len(), 1, "{}", list.body);
+    assert_eq!(edges[0]["node"]["kind"], "CASE_SHARED");
+    assert_eq!(edges[0]["node"]["caseId"], id.as_str());
+}

@@ -120,6 +120,24 @@ pub async fn share(
     }
     .insert(&txn)
     .await?;
+    // The agency's users learn at once that they can now see the case.
+    let reference = asb_case::Entity::find_by_id(case_id)
+        .one(&txn)
+        .await?
+        .map(|c| c.reference)
+        .unwrap_or_default();
+    crate::service::alerts::raise(
+        &txn,
+        agency_id,
+        &crate::service::alerts::Draft {
+            kind: crate::service::alerts::AlertKind::CaseShared,
+            case_id: Some(case_id),
+            person_id: None,
+            incident_id: None,
+            message: format!("Case {reference} was shared with your agency"),
+        },
+    )
+    .await?;
     audit::record(
         &txn,
         principal,
