@@ -74,7 +74,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_body_bytes: 256 * 1024,
+            max_body_bytes: 2 * 1024 * 1024,
             max_batch: 1,
             max_depth: 12,
             max_complexity: 5_000,
