@@ -62,6 +62,9 @@ impl Application {
         settings: Settings,
         mut db: DatabaseConnection,
     ) -> Result<Self, StartupError> {
+        // The alert listener's own queries are not requests': it gets a handle without the
+        // statement counter.
+        let alerts = crate::events::AlertBus::start(db.clone());
         let metrics = Metrics::new()?;
         let statements = metrics.statements.clone();
         db.set_metric_callback(move |_| statements.inc());
@@ -78,7 +81,12 @@ impl Application {
             .port();
         let settings = Arc::new(settings);
         let keys = Arc::new(TokenKeys::new(&settings));
-        let schema = build_schema(Some(db.clone()), settings.clone(), Some(keys.clone()));
+        let schema = build_schema(
+            Some(db.clone()),
+            settings.clone(),
+            Some(keys.clone()),
+            Some(alerts),
+        );
         let state = web::Data::new(AppState {
             db: db.clone(),
             schema,

@@ -367,3 +367,37 @@ async fn seeding_twice_duplicates_nothing() {
         );
     }
 }
+
+#[tokio::test]
+async fn alias_root_field_and_depth_bombs_are_refused_before_execution() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    // What signing a request in costs, with nothing to execute.
+    let start = app.statements().await;
+    officer.query("{ __typename }", json!({})).await;
+    let sign_in = app.statements().await - start;
+    let before = app.statements().await;
+
+    let aliases: String = (0..40).map(|i| format!("a{i}: roles ")).collect();
+    let a = officer
+        .query(&format!("{{ viewer {{ {aliases} }} }}"), json!({}))
+        .await;
+    assert_eq!(a.code(), "LIMIT_EXCEEDED", "{}", a.body);
+    assert!(a.body.to_string().contains("max_aliases"));
+    assert!(a.body.get("data").is_none() || a.data().is_null());
+
+    let roots: String = (0..11).map(|_| "__typename ".to_string()).collect();
+    let a = officer.query(&format!("{{ {roots} }}"), json!({})).await;
+    assert_eq!(a.code(), "LIMIT_EXCEEDED", "{}", a.body);
+    assert!(a.body.to_string().contains("max_root_fields"));
+
+    let deep = "{ cases { edges { node { parties { person { cases { case { parties { person { cases { case { parties { person { familyName } } } } } } } } } } } } } }";
+    let a = officer.query(deep, json!({})).await;
+    assert!(!a.errors().is_empty(), "{}", a.body);
+    assert!(a.data().is_null());
+    // Only the sign-in checks ran for each: nothing was executed.
+    assert!(
+        app.statements().await - before <= 3 * 5,
+        "refused before execution"
+    );
+}

@@ -106,6 +106,9 @@ impl Extension for FieldGuardExtension {
         next: async_graphql::extensions::NextParseQuery<'_>,
     ) -> ServerResult<async_graphql::parser::types::ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await?;
+        if let Some(settings) = ctx.data_opt::<std::sync::Arc<crate::configuration::Settings>>() {
+            check_shape(&doc, &settings.limits)?;
+        }
         if ctx.data_opt::<crate::http::ws::WsConnection>().is_some()
             && doc.operations.iter().any(|(_, op)| {
                 op.node.ty != async_graphql::parser::types::OperationType::Subscription
@@ -131,4 +134,64 @@ impl Extension for FieldGuardExtension {
         }
         response
     }
+}
+
+/// Refuses a document with too many aliases or root fields, before anything runs. Depth and
+/// complexity are limited by the schema itself.
+fn check_shape(
+    doc: &async_graphql::parser::types::ExecutableDocument,
+    limits: &crate::configuration::Limits,
+) -> ServerResult<()> {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn aliases(
+        set: &SelectionSet,
+        doc: &async_graphql::parser::types::ExecutableDocument,
+        depth: usize,
+    ) -> usize {
+        if depth > 64 {
+            return 0;
+        }
+        set.items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(f) => {
+                    usize::from(f.node.alias.is_some())
+                        + aliases(&f.node.selection_set.node, doc, depth + 1)
+                }
+                Selection::InlineFragment(i) => aliases(&i.node.selection_set.node, doc, depth + 1),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    let mut alias_count: usize = doc
+        .fragments
+        .values()
+        .map(|f| aliases(&f.node.selection_set.node, doc, 0))
+        .sum();
+    for (_, op) in doc.operations.iter() {
+        let set = &op.node.selection_set.node;
+        alias_count += aliases(set, doc, 0);
+        let roots = set.items.len();
+        if roots > limits.max_root_fields {
+            return Err(limit_error(format!(
+                "too many root fields: {roots} (limit: max_root_fields = {})",
+                limits.max_root_fields
+            )));
+        }
+    }
+    if alias_count > limits.max_aliases {
+        return Err(limit_error(format!(
+            "too many aliases: {alias_count} (limit: max_aliases = {})",
+            limits.max_aliases
+        )));
+    }
+    Ok(())
+}
+
+fn limit_error(message: String) -> ServerError {
+    let mut e = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", "LIMIT_EXCEEDED");
+    e.extensions = Some(ext);
+    e
 }

@@ -62,6 +62,7 @@ pub fn build_schema(
     db: Option<DatabaseConnection>,
     settings: Arc<Settings>,
     keys: Option<Arc<TokenKeys>>,
+    alerts: Option<crate::events::AlertBus>,
 ) -> AppSchema {
     let limits = &settings.limits;
     let mut builder = Schema::build(
@@ -92,7 +93,7 @@ pub fn build_schema(
 /// The SDL of the schema the server runs, independent of any database or secret.
 pub fn sdl() -> String {
     let settings = Settings::for_schema_printing();
-    build_schema(None, Arc::new(settings), None).sdl()
+    build_schema(None, Arc::new(settings), None, None).sdl()
 }
 
 /// Helpers every resolver uses to reach shared state.
