@@ -143,11 +143,7 @@ fn check_shape(
     limits: &crate::configuration::Limits,
 ) -> ServerResult<()> {
     use async_graphql::parser::types::{Selection, SelectionSet};
-    fn aliases(
-        set: &SelectionSet,
-        doc: &async_graphql::parser::types::ExecutableDocument,
-        depth: usize,
-    ) -> usize {
+    fn aliases(set: &SelectionSet, depth: usize) -> usize {
         if depth > 64 {
             return 0;
         }
@@ -156,9 +152,9 @@ fn check_shape(
             .map(|item| match &item.node {
                 Selection::Field(f) => {
                     usize::from(f.node.alias.is_some())
-                        + aliases(&f.node.selection_set.node, doc, depth + 1)
+                        + aliases(&f.node.selection_set.node, depth + 1)
                 }
-                Selection::InlineFragment(i) => aliases(&i.node.selection_set.node, doc, depth + 1),
+                Selection::InlineFragment(i) => aliases(&i.node.selection_set.node, depth + 1),
                 Selection::FragmentSpread(_) => 0,
             })
             .sum()
@@ -166,11 +162,11 @@ fn check_shape(
     let mut alias_count: usize = doc
         .fragments
         .values()
-        .map(|f| aliases(&f.node.selection_set.node, doc, 0))
+        .map(|f| aliases(&f.node.selection_set.node, 0))
         .sum();
     for (_, op) in doc.operations.iter() {
         let set = &op.node.selection_set.node;
-        alias_count += aliases(set, doc, 0);
+        alias_count += aliases(set, 0);
         let roots = set.items.len();
         if roots > limits.max_root_fields {
             return Err(limit_error(format!(

@@ -80,9 +80,10 @@ pub fn build_schema(
         builder = builder.disable_introspection();
     }
     if let Some(db) = db {
-        builder = builder
-            .data(crate::events::AlertBus::start(db.clone()))
-            .data(db);
+        builder = builder.data(db);
+    }
+    if let Some(alerts) = alerts {
+        builder = builder.data(alerts);
     }
     if let Some(keys) = keys {
         builder = builder.data(keys);
