@@ -158,6 +158,13 @@ impl Case {
             rows.unwrap_or_default().into_iter().map(CaseNote).collect(),
         ))
     }
+    /// Risk assessments of this case's victims, oldest first.
+    async fn risk_assessments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::risk::types::RiskAssessment>>> {
+        crate::graphql::risk::of_case(ctx, self.0.id).await
+    }
     /// Legal interventions.
     async fn interventions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Intervention>>> {
         let rows = ctx
