@@ -50,27 +50,37 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table(Version::Table)
-                    .col(uuid(Version::Id).primary_key())
-                    .col(uuid(Version::QuestionnaireId))
-                    .col(integer(Version::VersionNumber))
-                    .col(boolean_null(Version::InForce))
-                    .col(text(Version::Definition))
-                    .col(integer(Version::MediumThreshold))
-                    .col(integer(Version::HighThreshold))
-                    .col(integer(Version::ValidityDays))
-                    .col(timestamp_with_time_zone(Version::PublishedAt))
-                    .col(uuid_null(Version::PublishedBy))
-                    .col(timestamp_with_time_zone_null(Version::RetiredAt))
+                    .table(RiskQuestionnaireVersion::Table)
+                    .col(uuid(RiskQuestionnaireVersion::Id).primary_key())
+                    .col(uuid(RiskQuestionnaireVersion::QuestionnaireId))
+                    .col(integer(RiskQuestionnaireVersion::VersionNumber))
+                    .col(boolean_null(RiskQuestionnaireVersion::InForce))
+                    .col(text(RiskQuestionnaireVersion::Definition))
+                    .col(integer(RiskQuestionnaireVersion::MediumThreshold))
+                    .col(integer(RiskQuestionnaireVersion::HighThreshold))
+                    .col(integer(RiskQuestionnaireVersion::ValidityDays))
+                    .col(timestamp_with_time_zone(
+                        RiskQuestionnaireVersion::PublishedAt,
+                    ))
+                    .col(uuid_null(RiskQuestionnaireVersion::PublishedBy))
+                    .col(timestamp_with_time_zone_null(
+                        RiskQuestionnaireVersion::RetiredAt,
+                    ))
                     .foreign_key(&mut fk(
                         "fk_risk_questionnaire_version_questionnaire_id",
-                        (Version::Table, Version::QuestionnaireId),
+                        (
+                            RiskQuestionnaireVersion::Table,
+                            RiskQuestionnaireVersion::QuestionnaireId,
+                        ),
                         (RiskQuestionnaire::Table, RiskQuestionnaire::Id),
                         Restrict,
                     ))
                     .foreign_key(&mut fk(
                         "fk_risk_questionnaire_version_published_by",
-                        (Version::Table, Version::PublishedBy),
+                        (
+                            RiskQuestionnaireVersion::Table,
+                            RiskQuestionnaireVersion::PublishedBy,
+                        ),
                         (AppUser::Table, AppUser::Id),
                         Restrict,
                     ))
@@ -81,7 +91,7 @@ impl MigrationTrait for Migration {
             .create_index(
                 index(
                     "idx_risk_questionnaire_version_number",
-                    Version::Table,
+                    RiskQuestionnaireVersion::Table,
                     &["questionnaire_id", "version_number"],
                 )
                 .unique()
@@ -92,7 +102,7 @@ impl MigrationTrait for Migration {
             .create_index(
                 index(
                     "idx_risk_questionnaire_version_in_force",
-                    Version::Table,
+                    RiskQuestionnaireVersion::Table,
                     &["in_force"],
                 )
                 .unique()
@@ -142,7 +152,10 @@ impl MigrationTrait for Migration {
                             RiskAssessment::Table,
                             RiskAssessment::QuestionnaireVersionId,
                         ),
-                        (Version::Table, Version::Id),
+                        (
+                            RiskQuestionnaireVersion::Table,
+                            RiskQuestionnaireVersion::Id,
+                        ),
                         Restrict,
                     ))
                     .foreign_key(&mut fk(
@@ -178,35 +191,46 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
-                    .table(Queue::Table)
-                    .col(uuid(Queue::Id).primary_key())
-                    .col(uuid(Queue::CaseId))
-                    .col(uuid(Queue::AgencyId))
-                    .col(uuid(Queue::AssessmentId))
-                    .col(timestamp_with_time_zone(Queue::QueuedAt))
-                    .col(timestamp_with_time_zone_null(Queue::AssignedAt))
-                    .col(uuid_null(Queue::AssignedTo))
+                    .table(VulnerableVictimQueue::Table)
+                    .col(uuid(VulnerableVictimQueue::Id).primary_key())
+                    .col(uuid(VulnerableVictimQueue::CaseId))
+                    .col(uuid(VulnerableVictimQueue::AgencyId))
+                    .col(uuid(VulnerableVictimQueue::AssessmentId))
+                    .col(timestamp_with_time_zone(VulnerableVictimQueue::QueuedAt))
+                    .col(timestamp_with_time_zone_null(
+                        VulnerableVictimQueue::AssignedAt,
+                    ))
+                    .col(uuid_null(VulnerableVictimQueue::AssignedTo))
                     .foreign_key(&mut fk(
                         "fk_vulnerable_victim_queue_case_id",
-                        (Queue::Table, Queue::CaseId),
+                        (VulnerableVictimQueue::Table, VulnerableVictimQueue::CaseId),
                         (AsbCase::Table, AsbCase::Id),
                         Cascade,
                     ))
                     .foreign_key(&mut fk(
                         "fk_vulnerable_victim_queue_agency_id",
-                        (Queue::Table, Queue::AgencyId),
+                        (
+                            VulnerableVictimQueue::Table,
+                            VulnerableVictimQueue::AgencyId,
+                        ),
                         (Agency::Table, Agency::Id),
                         Restrict,
                     ))
                     .foreign_key(&mut fk(
                         "fk_vulnerable_victim_queue_assessment_id",
-                        (Queue::Table, Queue::AssessmentId),
+                        (
+                            VulnerableVictimQueue::Table,
+                            VulnerableVictimQueue::AssessmentId,
+                        ),
                         (RiskAssessment::Table, RiskAssessment::Id),
                         Cascade,
                     ))
                     .foreign_key(&mut fk(
                         "fk_vulnerable_victim_queue_assigned_to",
-                        (Queue::Table, Queue::AssignedTo),
+                        (
+                            VulnerableVictimQueue::Table,
+                            VulnerableVictimQueue::AssignedTo,
+                        ),
                         (AppUser::Table, AppUser::Id),
                         Restrict,
                     ))
@@ -216,14 +240,14 @@ impl MigrationTrait for Migration {
         manager
             .create_index(index(
                 "idx_vulnerable_victim_queue_case_id",
-                Queue::Table,
+                VulnerableVictimQueue::Table,
                 &["case_id"],
             ))
             .await?;
         manager
             .create_index(index(
                 "idx_vulnerable_victim_queue_agency_id_queued_at",
-                Queue::Table,
+                VulnerableVictimQueue::Table,
                 &["agency_id", "queued_at"],
             ))
             .await?;
@@ -232,9 +256,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
-            Queue::Table.into_iden(),
+            VulnerableVictimQueue::Table.into_iden(),
             RiskAssessment::Table.into_iden(),
-            Version::Table.into_iden(),
+            RiskQuestionnaireVersion::Table.into_iden(),
             RiskQuestionnaire::Table.into_iden(),
         ] {
             manager
@@ -255,8 +279,7 @@ enum RiskQuestionnaire {
 }
 
 #[derive(DeriveIden)]
-enum Version {
-    #[sea_orm(iden = "risk_questionnaire_version")]
+enum RiskQuestionnaireVersion {
     Table,
     Id,
     QuestionnaireId,
@@ -292,8 +315,7 @@ enum RiskAssessment {
 }
 
 #[derive(DeriveIden)]
-enum Queue {
-    #[sea_orm(iden = "vulnerable_victim_queue")]
+enum VulnerableVictimQueue {
     Table,
     Id,
     CaseId,

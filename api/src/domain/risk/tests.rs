@@ -195,7 +195,8 @@ fn publishing_checks_keys_weights_thresholds_and_rules() {
         validity_days: None,
     };
     assert!(QuestionnaireSpec::parse(base()).is_ok());
-    let cases: Vec<(Box<dyn Fn(&mut RawQuestionnaire)>, &str)> = vec![
+    type Change = Box<dyn Fn(&mut RawQuestionnaire)>;
+    let cases: Vec<(Change, &str)> = vec![
         (Box::new(|q| q.questions.clear()), "questions"),
         (
             Box::new(|q| q.questions.push(yes_no("a", 1))),
