@@ -24,10 +24,14 @@ pub mod intervention_tool;
 pub mod location;
 pub mod person;
 pub mod refresh_token;
+pub mod risk_assessment;
+pub mod risk_questionnaire;
+pub mod risk_questionnaire_version;
 pub mod role;
 pub mod role_field_permission;
 pub mod role_operation;
 pub mod user_role;
+pub mod vulnerable_victim_queue;
 
 pub mod prelude {
     //! The entity types under their table names in CamelCase.
@@ -53,8 +57,12 @@ pub mod prelude {
     pub use super::location::Entity as Location;
     pub use super::person::Entity as Person;
     pub use super::refresh_token::Entity as RefreshToken;
+    pub use super::risk_assessment::Entity as RiskAssessment;
+    pub use super::risk_questionnaire::Entity as RiskQuestionnaire;
+    pub use super::risk_questionnaire_version::Entity as RiskQuestionnaireVersion;
     pub use super::role::Entity as Role;
     pub use super::role_field_permission::Entity as RoleFieldPermission;
     pub use super::role_operation::Entity as RoleOperation;
     pub use super::user_role::Entity as UserRole;
+    pub use super::vulnerable_victim_queue::Entity as VulnerableVictimQueue;
 }

@@ -12,6 +12,7 @@ mod m20261127_000004_create_people_and_locations;
 mod m20261127_000005_create_cases;
 mod m20261127_000006_create_incidents;
 mod m20261127_000007_create_case_plan;
+mod m20261127_000010_create_risk_assessment;
 mod m20261127_000013_create_alerts;
 
 /// Runs the migrations of this crate in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_create_cases::Migration),
             Box::new(m20261127_000006_create_incidents::Migration),
             Box::new(m20261127_000007_create_case_plan::Migration),
+            Box::new(m20261127_000010_create_risk_assessment::Migration),
             Box::new(m20261127_000013_create_alerts::Migration),
         ]
     }

@@ -189,6 +189,60 @@ impl Loader<Uuid> for VictimsInScope {
     }
 }
 
+/// Incidents by id, only those the user may see.
+pub struct VisibleIncidents {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<Uuid> for VisibleIncidents {
+    type Value = incident::Model;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, incident::Model>, AppError> {
+        let rows = incident::Entity::find()
+            .filter(incident::Column::Id.is_in(keys.to_vec()))
+            .filter(self.scope.incidents())
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
+/// A person's risk assessments the user may see, oldest first.
+pub struct PersonAssessments {
+    db: DatabaseConnection,
+    scope: Scope,
+}
+
+impl Loader<Uuid> for PersonAssessments {
+    type Value = Vec<entity::risk_assessment::Model>;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Self::Value>, AppError> {
+        crate::service::risk::query::of_people(&self.db, &self.scope, keys.to_vec()).await
+    }
+}
+
+/// Whether an incident's victims still need a risk assessment: one statement per batch.
+pub struct AssessmentRequired {
+    db: DatabaseConnection,
+}
+
+impl Loader<Uuid> for AssessmentRequired {
+    type Value = bool;
+    type Error = AppError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, bool>, AppError> {
+        crate::service::risk::query::assessment_required(
+            &self.db,
+            keys.to_vec(),
+            chrono::Utc::now(),
+        )
+        .await
+    }
+}
+
 /// Staff with their agency and roles, as the directory shows them.
 pub struct Staff {
     db: DatabaseConnection,
@@ -257,6 +311,16 @@ pub struct Loaders {
     pub victims: DataLoader<VictimsInScope>,
     pub case_documents: DataLoader<CaseDocuments>,
     pub document_contents: DataLoader<DocumentContents>,
+    pub visible_incidents: DataLoader<VisibleIncidents>,
+    pub questionnaires: DataLoader<ById<entity::risk_questionnaire::Entity>>,
+    pub questionnaire_versions: DataLoader<ById<entity::risk_questionnaire_version::Entity>>,
+    pub versions_of_questionnaire:
+        DataLoader<ChildrenOf<entity::risk_questionnaire_version::Entity>>,
+    /// By id, for links from an already visible record (a queue entry of a visible case).
+    pub assessments: DataLoader<ById<entity::risk_assessment::Entity>>,
+    pub case_assessments: DataLoader<ChildrenOf<entity::risk_assessment::Entity>>,
+    pub person_assessments: DataLoader<PersonAssessments>,
+    pub assessment_required: DataLoader<AssessmentRequired>,
 }
 
 fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
@@ -366,6 +430,37 @@ impl Loaders {
             ),
             case_documents: DataLoader::new(CaseDocuments { db: db.clone() }, tokio::spawn),
             document_contents: DataLoader::new(DocumentContents { db: db.clone() }, tokio::spawn),
+            visible_incidents: DataLoader::new(
+                VisibleIncidents {
+                    db: db.clone(),
+                    scope,
+                },
+                tokio::spawn,
+            ),
+            questionnaires: by_id(db, risk_questionnaire::Column::Id),
+            questionnaire_versions: by_id(db, risk_questionnaire_version::Column::Id),
+            versions_of_questionnaire: children(
+                db,
+                risk_questionnaire_version::Column::QuestionnaireId,
+                risk_questionnaire_version::Column::VersionNumber,
+            ),
+            assessments: by_id(db, risk_assessment::Column::Id),
+            case_assessments: children(
+                db,
+                risk_assessment::Column::CaseId,
+                risk_assessment::Column::AssessedAt,
+            ),
+            person_assessments: DataLoader::new(
+                PersonAssessments {
+                    db: db.clone(),
+                    scope,
+                },
+                tokio::spawn,
+            ),
+            assessment_required: DataLoader::new(
+                AssessmentRequired { db: db.clone() },
+                tokio::spawn,
+            ),
         }
     }
 }

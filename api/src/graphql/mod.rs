@@ -12,6 +12,7 @@ pub mod consultation;
 pub mod guard;
 pub mod identity;
 pub mod loaders;
+mod risk;
 pub mod staff;
 
 use std::sync::Arc;
@@ -32,6 +33,7 @@ pub struct Query(
     audit::AuditQuery,
     cases::CaseQuery,
     alerts::AlertQuery,
+    risk::RiskQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct Mutation(
     cases::CaseMutation,
     cases::CasePlanMutation,
     alerts::AlertMutation,
+    risk::RiskMutation,
 );
 
 /// The subscription root. One area has subscriptions today; when a second comes, merge them, and

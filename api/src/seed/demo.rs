@@ -227,6 +227,7 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings) -> AppResult<Str
     let txn = db.begin().await?;
     let now = Utc::now();
     let inserted = seed_in(&txn, &hash, now).await.map_err(AppError::from)?;
+    let inserted = inserted + super::questionnaire::seed(&txn, now).await?;
     txn.commit().await?;
     Ok(format!(
         "demo data: {inserted} rows added ({} agencies, {} users defined)",
@@ -235,7 +236,7 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings) -> AppResult<Str
     ))
 }
 
-async fn insert_missing<E, A, C>(
+pub(super) async fn insert_missing<E, A, C>(
     db: &C,
     models: Vec<A>,
     pk: impl sea_orm::sea_query::IntoIden,

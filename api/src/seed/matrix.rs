@@ -24,6 +24,7 @@ const CASEWORK: &[Operation] = &[
     UpdateCase,
     ShareCase,
     ManagePeople,
+    AssessRisk,
 ];
 
 pub const ROLES: &[RoleSpec] = &[
@@ -46,6 +47,7 @@ pub const ROLES: &[RoleSpec] = &[
             ShareCase,
             ManagePeople,
             ReviewCase,
+            AssessRisk,
         ],
         grants: police_grants,
     },
@@ -64,13 +66,18 @@ pub const ROLES: &[RoleSpec] = &[
     RoleSpec {
         name: "victim_caseworker",
         description: "Victim support caseworker: contacts victims and records support given",
-        operations: &[ViewCases, ViewPeople, ViewIncidents, UpdateCase],
+        operations: &[ViewCases, ViewPeople, ViewIncidents, UpdateCase, AssessRisk],
         grants: victim_support_grants,
     },
     RoleSpec {
         name: "administrator",
         description: "Manages agencies, users, roles and permissions; does not see case content",
-        operations: &[ManageUsers, ManageRoles, ManageReferenceData],
+        operations: &[
+            ManageUsers,
+            ManageRoles,
+            ManageReferenceData,
+            ManageQuestionnaires,
+        ],
         grants: admin_grants,
     },
     RoleSpec {
@@ -121,6 +128,25 @@ fn read_only(type_name: &'static str, fields: &[&'static str]) -> Grants {
     fields.iter().map(|f| (type_name, *f, false)).collect()
 }
 
+/// Every field of an assessment to read; to write, what an assessor gives (the rest is
+/// computed). The vulnerable-victim queue is read-only: the system writes it.
+fn risk_grants() -> Grants {
+    const GIVEN: &[&str] = &[
+        "person",
+        "incident",
+        "case",
+        "answers",
+        "overrideLevel",
+        "overrideReason",
+    ];
+    let mut g: Grants = all_of("RiskAssessment", &[], false)
+        .into_iter()
+        .map(|(t, f, _)| (t, f, GIVEN.contains(&f)))
+        .collect();
+    g.extend(all_of("VulnerableVictimQueueEntry", &[], false));
+    g
+}
+
 /// Police see everything on a case, including intelligence; tenancy details are the housing
 /// provider's to write.
 fn police_grants() -> Grants {
@@ -128,6 +154,7 @@ fn police_grants() -> Grants {
     g.extend(read_only("Case", &["tenancyDetails"]));
     g.extend(full(&["Person", "Incident"]));
     g.extend(full(CASE_PARTS));
+    g.extend(risk_grants());
     g
 }
 
@@ -142,6 +169,7 @@ fn housing_grants() -> Grants {
     g.extend(full(&["Person"]));
     g.extend(all_of("Incident", &["policeReference"], true));
     g.extend(full(CASE_PARTS));
+    g.extend(risk_grants());
     g
 }
 
@@ -160,6 +188,7 @@ fn council_grants() -> Grants {
     g.extend(full(&["Person"]));
     g.extend(all_of("Incident", &["policeReference"], true));
     g.extend(full(CASE_PARTS));
+    g.extend(risk_grants());
     g
 }
 
@@ -218,6 +247,10 @@ fn victim_support_grants() -> Grants {
         ],
     ));
     g.extend(full(&["CaseNote"]));
+    // Victim support assesses victims and takes high-risk cases.
+    g.extend(read_only("Case", &["riskAssessments"]));
+    g.extend(read_only("Person", &["riskAssessments"]));
+    g.extend(risk_grants());
     g
 }
 

@@ -1,7 +1,9 @@
-//! Loading data: the demonstration partnership and the default permission matrix.
+//! Loading data: the demonstration partnership, the default permission matrix and the default
+//! risk questionnaire.
 
 pub mod demo;
 pub mod matrix;
+pub mod questionnaire;
 
 use uuid::Uuid;
 

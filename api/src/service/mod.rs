@@ -9,4 +9,5 @@ pub mod auth;
 pub mod cases;
 pub mod page;
 pub mod paging;
+pub mod risk;
 pub mod staff;

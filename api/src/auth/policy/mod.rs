@@ -58,6 +58,8 @@ operations! {
     ManageRoles => "MANAGE_ROLES": "manage roles and their permissions",
     ManageReferenceData => "MANAGE_REFERENCE_DATA": "manage reference lists such as intervention tools",
     ReadAuditLog => "READ_AUDIT_LOG": "read the access log",
+    AssessRisk => "ASSESS_RISK": "answer a victim's risk assessment",
+    ManageQuestionnaires => "MANAGE_QUESTIONNAIRES": "publish versions of the risk questionnaire",
 }
 
 /// What a root field needs.

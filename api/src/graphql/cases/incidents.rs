@@ -77,6 +77,11 @@ impl Incident {
     async fn created_at(&self) -> Option<DateTime<Utc>> {
         Some(self.0.created_at)
     }
+    /// True when a victim of this incident has no risk assessment that is still current (within
+    /// the validity period of the version it was answered on).
+    async fn assessment_required(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        crate::graphql::risk::assessment_required(ctx, self.0.id).await
+    }
 }
 
 /// A person's part in an incident.

@@ -147,6 +147,14 @@ impl Person {
                 .collect(),
         ))
     }
+    /// Risk assessments of this person linked to incidents or cases the user may see, oldest
+    /// first.
+    async fn risk_assessments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::risk::types::RiskAssessment>>> {
+        crate::graphql::risk::of_person(ctx, self.0.id).await
+    }
     /// The incidents, visible to the user, in which this person takes part.
     async fn incidents(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<IncidentParty>>> {
         let rows = ctx.loaders()?.person_incidents.load_one(self.0.id).await?;

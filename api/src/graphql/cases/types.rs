@@ -165,6 +165,14 @@ impl Case {
     ) -> AppResult<Option<Vec<super::documents::Document>>> {
         Ok(Some(super::documents::of_case(ctx, self.0.id).await?))
     }
+
+    /// Risk assessments of this case's victims, oldest first.
+    async fn risk_assessments(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::risk::types::RiskAssessment>>> {
+        crate::graphql::risk::of_case(ctx, self.0.id).await
+    }
     /// Legal interventions.
     async fn interventions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Intervention>>> {
         let rows = ctx

@@ -7,6 +7,7 @@ mod audit;
 mod cases;
 mod connection;
 mod identity;
+mod risk;
 
 use super::Area;
 
@@ -17,4 +18,5 @@ pub static AREAS: &[&Area] = &[
     &audit::AREA,
     &cases::AREA,
     &alerts::AREA,
+    &risk::AREA,
 ];
