@@ -104,6 +104,9 @@ pub async fn apply<C: ConnectionTrait>(
             m.next_review_at = Set(Some(review::next_review(new_level, now)));
             effects.level = Some((case.risk_level.clone(), new_level));
             changed = true;
+            if new_level == RiskLevel::High {
+                crate::service::cases::case_cmd::high_risk_alert(db, &case).await?;
+            }
         }
     }
     if level == RiskLevel::High {
