@@ -6,6 +6,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use uuid::Uuid;
 
 pub use crate::service::page::Page;
+use crate::service::page::{self, Direction};
 use crate::{
     domain::{Cursor, PageRequest},
     error::{AppError, AppResult},
@@ -50,31 +51,26 @@ fn after<C: ColumnTrait>(
     cursor: &Cursor,
     descending: bool,
 ) -> AppResult<Condition> {
-    let bad = || AppError::bad_input("after", "not a cursor this API issued");
-    let cid: Uuid = cursor.id();
-    let (beyond, tie) = match kind {
-        KeyKind::Text => {
-            let k = cursor.sort_key().to_string();
-            (
-                if descending {
-                    col.lt(k.clone())
-                } else {
-                    col.gt(k.clone())
-                },
-                col.eq(k),
-            )
-        }
+    let direction = if descending {
+        Direction::Descending
+    } else {
+        Direction::Ascending
+    };
+    Ok(match kind {
+        KeyKind::Text => page::after(
+            col,
+            id,
+            cursor.sort_key().to_string(),
+            cursor.id(),
+            direction,
+        ),
         KeyKind::Time => {
             let k: DateTime<Utc> = DateTime::parse_from_rfc3339(cursor.sort_key())
-                .map_err(|_| bad())?
+                .map_err(|_| AppError::bad_input("after", "not a cursor this API issued"))?
                 .with_timezone(&Utc);
-            (if descending { col.lt(k) } else { col.gt(k) }, col.eq(k))
+            page::after(col, id, k, cursor.id(), direction)
         }
-    };
-    let id_beyond = if descending { id.lt(cid) } else { id.gt(cid) };
-    Ok(Condition::any()
-        .add(beyond)
-        .add(Condition::all().add(tie).add(id_beyond)))
+    })
 }
 
 /// Cuts the extra row that tells whether there is a next page, and writes each row's cursor.

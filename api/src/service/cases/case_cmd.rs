@@ -209,7 +209,10 @@ pub async fn open(
 }
 
 /// Tells every agency that can see the case that it now has a high-risk victim.
-pub(crate) async fn high_risk_alert<C: ConnectionTrait>(db: &C, case: &asb_case::Model) -> AppResult<()> {
+pub(crate) async fn high_risk_alert<C: ConnectionTrait>(
+    db: &C,
+    case: &asb_case::Model,
+) -> AppResult<()> {
     crate::service::alerts::raise_for_case(
         db,
         case,
