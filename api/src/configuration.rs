@@ -105,6 +105,8 @@ pub struct Settings {
     pub db_acquire_timeout: Duration,
     pub shutdown_timeout: Duration,
     pub limits: Limits,
+    /// Browser origins allowed to call the API cross-origin; none by default.
+    pub cors_allowed_origins: Vec<String>,
     /// The optional external identity provider; `None` unless `oidc_issuer` is set.
     pub oidc: Option<OidcSettings>,
 }
@@ -150,6 +152,7 @@ impl Settings {
             db_acquire_timeout: Duration::from_secs(1),
             shutdown_timeout: Duration::from_secs(1),
             limits: Limits::default(),
+            cors_allowed_origins: Vec::new(),
             oidc: None,
         }
     }
@@ -199,6 +202,8 @@ pub struct RawSettings {
     pub max_root_fields: Option<usize>,
     pub max_page_size: Option<u64>,
     pub request_timeout_ms: Option<u64>,
+    /// Comma-separated origins, e.g. `https://portal.example.gov.uk`.
+    pub cors_allowed_origins: Option<String>,
     pub oidc_issuer: Option<String>,
     pub oidc_audience: Option<String>,
     pub oidc_jwks_url: Option<String>,
@@ -242,6 +247,7 @@ impl RawSettings {
             max_root_fields,
             max_page_size,
             request_timeout_ms,
+            cors_allowed_origins,
             oidc_issuer,
             oidc_audience,
             oidc_jwks_url,
@@ -326,6 +332,7 @@ impl RawSettings {
             ("max_root_fields", Int),
             ("max_page_size", Int),
             ("request_timeout_ms", Int),
+            ("cors_allowed_origins", Text),
             ("oidc_issuer", Text),
             ("oidc_audience", Text),
             ("oidc_jwks_url", Text),
@@ -461,9 +468,38 @@ impl RawSettings {
             )?),
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_seconds.unwrap_or(30)),
             limits,
+            cors_allowed_origins: parse_origins(self.cors_allowed_origins.as_deref())?,
             oidc,
         })
     }
+}
+
+/// Each origin must be a plain `scheme://host[:port]`; `*` is refused, so that credentials can
+/// never be sent to any site.
+fn parse_origins(raw: Option<&str>) -> Result<Vec<String>, ConfigError> {
+    let setting = "cors_allowed_origins (ASB_HUB_CORS_ALLOWED_ORIGINS)";
+    let mut out = Vec::new();
+    for origin in raw
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        let ok = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin.ends_with('/')
+            && origin
+                .split("://")
+                .nth(1)
+                .is_some_and(|h| !h.is_empty() && !h.contains('/') && !h.contains('*'));
+        if !ok {
+            return Err(ConfigError::new(
+                setting,
+                format!("`{origin}` is not an origin such as https://portal.example.org"),
+            ));
+        }
+        out.push(origin.to_string());
+    }
+    Ok(out)
 }
 
 #[derive(Clone, Copy)]

@@ -96,8 +96,19 @@ impl Application {
         });
         let body_limit = settings.limits.max_body_bytes;
         let route_settings = settings.clone();
+        let origins = settings.cors_allowed_origins.clone();
         let server = HttpServer::new(move || {
+            // Only configured origins; anything else gets no CORS headers, so browsers refuse.
+            let mut cors = actix_cors::Cors::default()
+                .allowed_methods(["GET", "POST"])
+                .allowed_headers(["authorization", "content-type", "accept"])
+                .expose_headers(["x-request-id"])
+                .max_age(600);
+            for origin in &origins {
+                cors = cors.allowed_origin(origin);
+            }
             App::new()
+                .wrap(cors)
                 .wrap(middleware::from_fn(http::request_id_header))
                 .wrap(TracingLogger::default())
                 .app_data(state.clone())

@@ -399,3 +399,93 @@ async fn alias_root_field_and_depth_bombs_are_refused_before_execution() {
     let spent = app.statements().await - before;
     assert_eq!(spent, 3 * sign_in, "refused before execution");
 }
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let app = spawn_app_with(Options {
+        demo: false,
+        raw: api::configuration::RawSettings {
+            cors_allowed_origins: Some("https://portal.partner.example".into()),
+            ..Default::default()
+        },
+    })
+    .await;
+    let preflight = |origin: &'static str| {
+        app.client
+            .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "content-type, authorization",
+            )
+            .send()
+    };
+    let ok = preflight("https://portal.partner.example").await.unwrap();
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://portal.partner.example"
+    );
+    let other = preflight("https://evil.example").await.unwrap();
+    assert!(other.headers().get("access-control-allow-origin").is_none());
+
+    // A simple cross-site POST from an unknown origin gets no CORS grant either.
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("origin", "https://evil.example")
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.headers().get("access-control-allow-origin").is_none());
+
+    // A bad origin setting stops start-up, naming it.
+    let err = api::configuration::RawSettings {
+        data_dir: Some(app.data_dir.display().to_string()),
+        cors_allowed_origins: Some("*".into()),
+        ..Default::default()
+    }
+    .resolve()
+    .unwrap_err();
+    assert!(err.to_string().contains("ASB_HUB_CORS_ALLOWED_ORIGINS"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_gets_413() {
+    let app = spawn_app_with(Options {
+        demo: false,
+        raw: api::configuration::RawSettings {
+            max_body_bytes: Some(4096),
+            ..Default::default()
+        },
+    })
+    .await;
+    let big = "x".repeat(10_000);
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": format!("{{ __typename }} # {big}") }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+}
+
+#[tokio::test]
+async fn introspection_can_be_turned_off() {
+    let app = spawn_app_with(Options {
+        demo: false,
+        raw: api::configuration::RawSettings {
+            introspection: Some(false),
+            ..Default::default()
+        },
+    })
+    .await;
+    let a = app
+        .anonymous("{ __schema { types { name } } }", json!({}))
+        .await;
+    // The schema is not disclosed: async-graphql answers `null` for it.
+    assert!(a.data()["__schema"].is_null(), "{}", a.body);
+    assert!(!a.body.to_string().contains("\"Case\""));
+}
