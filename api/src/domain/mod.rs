@@ -15,6 +15,7 @@ mod pagination;
 mod postcode;
 mod reference;
 pub mod review;
+pub mod safety;
 mod text;
 
 pub use contact::{Email, Phone};

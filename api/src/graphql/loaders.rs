@@ -219,9 +219,10 @@ pub struct Loaders {
     pub person_incidents: DataLoader<PersonIncidents>,
     pub visible_cases: DataLoader<VisibleCases>,
     pub victims: DataLoader<VictimsInScope>,
+    pub safety: super::safety::loaders::SafetyLoaders,
 }
 
-fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
+pub(crate) fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
 where
     E::Model: Send + Sync + Clone + 'static,
     E::Column: Send + Sync,
@@ -236,7 +237,7 @@ where
     )
 }
 
-fn children<E: EntityTrait>(
+pub(crate) fn children<E: EntityTrait>(
     db: &DatabaseConnection,
     parent: E::Column,
     order: E::Column,
@@ -326,6 +327,7 @@ impl Loaders {
                 },
                 tokio::spawn,
             ),
+            safety: super::safety::loaders::SafetyLoaders::new(db),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod consultation;
 pub mod guard;
 pub mod identity;
 pub mod loaders;
+mod safety;
 pub mod staff;
 
 use std::sync::Arc;
@@ -30,6 +31,7 @@ pub struct Query(
     admin::AdminQuery,
     audit::AuditQuery,
     cases::CaseQuery,
+    safety::SafetyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -37,6 +39,7 @@ pub struct Mutation(
     identity::IdentityMutation,
     admin::AdminMutation,
     cases::CaseMutation,
+    safety::SafetyMutation,
 );
 
 pub type AppSchema = Schema<Query, Mutation, EmptySubscription>;

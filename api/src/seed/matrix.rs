@@ -24,6 +24,7 @@ const CASEWORK: &[Operation] = &[
     UpdateCase,
     ShareCase,
     ManagePeople,
+    ContactVictims,
 ];
 
 pub const ROLES: &[RoleSpec] = &[
@@ -46,6 +47,8 @@ pub const ROLES: &[RoleSpec] = &[
             ShareCase,
             ManagePeople,
             ReviewCase,
+            ContactVictims,
+            ViewDashboard,
         ],
         grants: police_grants,
     },
@@ -58,19 +61,41 @@ pub const ROLES: &[RoleSpec] = &[
     RoleSpec {
         name: "council_asb_officer",
         description: "Council ASB / community safety officer: environmental cases, CPWs, CPNs, PSPOs, Case Reviews",
-        operations: CASEWORK,
+        operations: &[
+            ViewCases,
+            ViewPeople,
+            ViewIncidents,
+            RecordIncident,
+            OpenCase,
+            UpdateCase,
+            ShareCase,
+            ManagePeople,
+            ContactVictims,
+            ViewDashboard,
+        ],
         grants: council_grants,
     },
     RoleSpec {
         name: "victim_caseworker",
         description: "Victim support caseworker: contacts victims and records support given",
-        operations: &[ViewCases, ViewPeople, ViewIncidents, UpdateCase],
+        operations: &[
+            ViewCases,
+            ViewPeople,
+            ViewIncidents,
+            UpdateCase,
+            ContactVictims,
+        ],
         grants: victim_support_grants,
     },
     RoleSpec {
         name: "administrator",
         description: "Manages agencies, users, roles and permissions; does not see case content",
-        operations: &[ManageUsers, ManageRoles, ManageReferenceData],
+        operations: &[
+            ManageUsers,
+            ManageRoles,
+            ManageReferenceData,
+            ManageSafetyRules,
+        ],
         grants: admin_grants,
     },
     RoleSpec {
@@ -106,6 +131,9 @@ const CASE_PARTS: &[&str] = &[
     "CaseNote",
     "Intervention",
     "InterventionBreach",
+    "CaseReview",
+    "VictimContact",
+    "SatisfactionResponse",
 ];
 
 type Grants = Vec<(&'static str, &'static str, bool)>;
@@ -183,6 +211,8 @@ fn victim_support_grants() -> Grants {
             "parties",
             "actions",
             "notes",
+            "contacts",
+            "satisfaction",
         ],
     );
     g.push(("Case", "healthSafeguardingNotes", true));
@@ -216,7 +246,7 @@ fn victim_support_grants() -> Grants {
             "completedAt",
         ],
     ));
-    g.extend(full(&["CaseNote"]));
+    g.extend(full(&["CaseNote", "VictimContact", "SatisfactionResponse"]));
     g
 }
 

@@ -2,6 +2,7 @@
 
 pub mod demo;
 pub mod matrix;
+pub mod safety;
 
 use uuid::Uuid;
 

@@ -8,4 +8,5 @@ pub mod auth;
 pub mod cases;
 pub mod page;
 pub mod paging;
+pub mod safety;
 pub mod staff;

@@ -141,7 +141,11 @@ async fn a_role_change_applies_on_the_users_next_request() {
         .await;
     assert_eq!(
         a.ok()["viewer"]["operations"],
-        json!([{ "name": "MANAGE_USERS" }, { "name": "MANAGE_ROLES" }])
+        json!([
+            { "name": "MANAGE_USERS" },
+            { "name": "MANAGE_ROLES" },
+            { "name": "MANAGE_SAFETY_RULES" }
+        ])
     );
 }
 

@@ -58,6 +58,9 @@ operations! {
     ManageRoles => "MANAGE_ROLES": "manage roles and their permissions",
     ManageReferenceData => "MANAGE_REFERENCE_DATA": "manage reference lists such as intervention tools",
     ReadAuditLog => "READ_AUDIT_LOG": "read the access log",
+    ContactVictims => "CONTACT_VICTIMS": "record contact with victims and their satisfaction",
+    ManageSafetyRules => "MANAGE_SAFETY_RULES": "change the repeat-victim, Case Review, review-cadence and first-contact rules",
+    ViewDashboard => "VIEW_DASHBOARD": "read the partnership's safety and performance figures over visible records",
 }
 
 /// What a root field needs.

@@ -6,6 +6,7 @@ mod audit;
 mod cases;
 mod connection;
 mod identity;
+mod safety;
 
 use super::Area;
 
@@ -15,4 +16,5 @@ pub static AREAS: &[&Area] = &[
     &admin::AREA,
     &audit::AREA,
     &cases::AREA,
+    &safety::AREA,
 ];
