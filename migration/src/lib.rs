@@ -13,6 +13,7 @@ mod m20261127_000005_create_cases;
 mod m20261127_000006_create_incidents;
 mod m20261127_000007_create_case_plan;
 mod m20261127_000011_create_safety;
+mod m20261127_000012_create_supervision;
 
 /// Runs the migrations of this crate in order.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_incidents::Migration),
             Box::new(m20261127_000007_create_case_plan::Migration),
             Box::new(m20261127_000011_create_safety::Migration),
+            Box::new(m20261127_000012_create_supervision::Migration),
         ]
     }
 }

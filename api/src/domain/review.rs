@@ -43,6 +43,23 @@ impl ReviewLevel {
     }
 }
 
+/// What a supervisor's review concluded.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewOutcome {
+    Approved,
+    /// Needs at least one new action for the plan.
+    ChangesRequested,
+}
+
+impl ReviewOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewOutcome::Approved => "approved",
+            ReviewOutcome::ChangesRequested => "changes_requested",
+        }
+    }
+}
+
 /// One step of a cadence: `days` after the cycle began, a review at `level`.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CadenceStep {

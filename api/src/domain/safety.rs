@@ -216,23 +216,6 @@ pub fn parse_first_contact_hours(h: i64) -> Result<u32, AppError> {
     bounded("highRiskFirstContactHours", h, 1, 24 * 30)
 }
 
-/// What a supervisor's review concluded.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReviewOutcome {
-    Approved,
-    /// Needs at least one new action for the plan.
-    ChangesRequested,
-}
-
-impl ReviewOutcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReviewOutcome::Approved => "approved",
-            ReviewOutcome::ChangesRequested => "changes_requested",
-        }
-    }
-}
-
 /// A victim's satisfaction score, 1 (very dissatisfied) to 5 (very satisfied).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SatisfactionScore(u8);

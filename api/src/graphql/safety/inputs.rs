@@ -7,9 +7,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::{
     domain::{
         ContactMethod, LongText, NonEmptyLongText,
-        review::{Cadence, CadenceStep, ReviewLevel},
+        review::{Cadence, CadenceStep, ReviewLevel, ReviewOutcome},
         safety::{
-            RepeatRule, ReviewOutcome, SafetySettings, SatisfactionScore, parse_case_review,
+            RepeatRule, SafetySettings, SatisfactionScore, parse_case_review,
             parse_first_contact_hours, parse_min_reporters,
         },
     },

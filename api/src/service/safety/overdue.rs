@@ -111,20 +111,37 @@ pub async fn actions(
     )?;
     let scope = Scope::new(actor.agency_id);
     let today = Utc::now().date_naive();
-    let groups = Query::select()
-        .column(A::OwnerAgencyId)
-        .expr_as(owner_key(), Alias::new("owner_key"))
-        .expr_as(Expr::col(A::Id).count(), Alias::new("n"))
-        .expr_as(Expr::col(A::DueDate).min(), Alias::new("oldest_due"))
-        .from(case_action::Entity)
-        .cond_where(overdue(&scope, today))
-        .group_by_col(A::OwnerAgencyId)
-        .add_group_by([owner_key()])
-        .to_owned();
+    // The owner key is computed in a subquery and grouped outside it, so the grouping
+    // expression is a plain column on every backend.
+    let rows_of = |cursor: Option<Condition>| {
+        let mut inner = Query::select()
+            .column(A::OwnerAgencyId)
+            .expr_as(owner_key(), Alias::new("owner_key"))
+            .columns([A::Id, A::DueDate])
+            .from(case_action::Entity)
+            .cond_where(overdue(&scope, today))
+            .to_owned();
+        if let Some(c) = cursor {
+            inner.cond_where(c);
+        }
+        let t = Alias::new("t");
+        Query::select()
+            .column((t.clone(), A::OwnerAgencyId))
+            .column((t.clone(), Alias::new("owner_key")))
+            .expr_as(Expr::col((t.clone(), A::Id)).count(), Alias::new("n"))
+            .expr_as(
+                Expr::col((t.clone(), A::DueDate)).min(),
+                Alias::new("oldest_due"),
+            )
+            .from_subquery(inner, t.clone())
+            .group_by_col((t.clone(), A::OwnerAgencyId))
+            .group_by_col((t, Alias::new("owner_key")))
+            .to_owned()
+    };
     let backend = db.get_database_backend();
     let count_stmt = Query::select()
         .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from_subquery(groups.clone(), Alias::new("t"))
+        .from_subquery(rows_of(None), Alias::new("g"))
         .to_owned();
     let total = db
         .query_one(&count_stmt)
@@ -132,13 +149,10 @@ pub async fn actions(
         .map(|r| r.try_get::<i64>("", "n"))
         .transpose()?
         .unwrap_or(0);
-    let mut paged = groups;
-    if let Some(cursor) = page.after() {
-        paged.cond_where(after(cursor)?);
-    }
+    let mut paged = rows_of(page.after().map(after).transpose()?);
     paged
-        .order_by(A::OwnerAgencyId, sea_orm::Order::Asc)
-        .order_by_expr(owner_key(), sea_orm::Order::Asc)
+        .order_by(Alias::new("owner_agency_id"), sea_orm::Order::Asc)
+        .order_by(Alias::new("owner_key"), sea_orm::Order::Asc)
         .limit(page.fetch_limit());
     let rows = GroupRow::find_by_statement(backend.build(&paged))
         .all(db)

@@ -25,7 +25,7 @@ use crate::{
         Actor, Principal,
         policy::{self, Operation},
     },
-    domain::{ActionStatus, CaseStatus, NonEmptyLongText, RiskLevel, safety::ReviewOutcome},
+    domain::{ActionStatus, CaseStatus, NonEmptyLongText, RiskLevel, review::ReviewOutcome},
     error::{AppError, AppResult},
     service::{
         audit::{self, Entry},
