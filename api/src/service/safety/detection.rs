@@ -2,15 +2,16 @@
 //! its transaction, after the incident and its parties are written, so the incident counts
 //! itself and its flags commit (or roll back) with it.
 //!
-//! Every query is bounded by a window and an indexed key, so its cost depends on how many
-//! incidents one person or place had in the window, never on the size of the tables:
+//! Every query starts from an indexed key (the victim, or the place and the window), so its cost
+//! depends on one person's or one place's incidents, never on the size of the tables:
 //!
 //! | question | query | index |
 //! |---|---|---|
-//! | incidents with this victim in `D` days | `COUNT` over `incident_party ⋈ incident` | `incident_party(person_id, part)`, then `incident` by id |
+//! | incidents with this victim in `D` days | `COUNT` of `incident` rows whose id is among the person's victim parts | `incident_party(person_id, part)`, then `incident` by id |
 //! | incidents at this place in `D` days | `COUNT` over `incident` | `incident(location_id, occurred_at)` |
 //! | the victim's complaints in `M` days | their `(occurred_at, reported_at, hate)` | as the first |
 //! | people reporting at this place in `M` days (alternative on) | `(occurred_at, reported_at, reporter)` | `incident(location_id, occurred_at)`, `incident_party(incident_id, ...)` |
+//! | was the victim already eligible | their latest earlier flag | `victim_flag(person_id, occurred_at)` |
 //!
 //! The Case Review threshold fetches its bounded rows rather than counting in SQL because
 //! "reported within `R` days of the incident" compares two columns with an offset, which has no
