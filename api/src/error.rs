@@ -45,6 +45,9 @@ pub type SharedError = std::sync::Arc<dyn std::error::Error + Send + Sync + 'sta
 pub enum AppError {
     Unauthenticated,
     Forbidden,
+    /// `FORBIDDEN` with a message saying which rule refused, for refusals the user can act on
+    /// (a closure that needs a supervisor's sign-off); never for a refusal that would reveal data.
+    ForbiddenBecause(String),
     ForbiddenField {
         type_name: String,
         field: String,
@@ -88,7 +91,7 @@ impl AppError {
     pub fn code(&self) -> Code {
         match self {
             AppError::Unauthenticated => Code::Unauthenticated,
-            AppError::Forbidden => Code::Forbidden,
+            AppError::Forbidden | AppError::ForbiddenBecause(_) => Code::Forbidden,
             AppError::ForbiddenField { .. } => Code::ForbiddenField,
             AppError::NotFound => Code::NotFound,
             AppError::BadUserInput { .. } => Code::BadUserInput,
@@ -103,6 +106,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "authentication required".into(),
             AppError::Forbidden => "not permitted".into(),
+            AppError::ForbiddenBecause(why) => format!("not permitted: {why}"),
             AppError::ForbiddenField { type_name, field } => {
                 format!("not permitted to read {type_name}.{field}")
             }

@@ -14,9 +14,12 @@ pub mod case_location;
 pub mod case_note;
 pub mod case_party;
 pub mod case_reference_counter;
+pub mod case_review;
+pub mod case_review_action;
 pub mod case_share;
 pub mod document;
 pub mod incident;
+pub mod incident_flag;
 pub mod incident_party;
 pub mod intervention;
 pub mod intervention_breach;
@@ -30,7 +33,11 @@ pub mod risk_questionnaire_version;
 pub mod role;
 pub mod role_field_permission;
 pub mod role_operation;
+pub mod safety_rules;
 pub mod user_role;
+pub mod victim_contact;
+pub mod victim_flag;
+pub mod victim_satisfaction;
 pub mod vulnerable_victim_queue;
 
 pub mod prelude {
@@ -47,9 +54,12 @@ pub mod prelude {
     pub use super::case_note::Entity as CaseNote;
     pub use super::case_party::Entity as CaseParty;
     pub use super::case_reference_counter::Entity as CaseReferenceCounter;
+    pub use super::case_review::Entity as CaseReview;
+    pub use super::case_review_action::Entity as CaseReviewAction;
     pub use super::case_share::Entity as CaseShare;
     pub use super::document::Entity as Document;
     pub use super::incident::Entity as Incident;
+    pub use super::incident_flag::Entity as IncidentFlag;
     pub use super::incident_party::Entity as IncidentParty;
     pub use super::intervention::Entity as Intervention;
     pub use super::intervention_breach::Entity as InterventionBreach;
@@ -63,6 +73,10 @@ pub mod prelude {
     pub use super::role::Entity as Role;
     pub use super::role_field_permission::Entity as RoleFieldPermission;
     pub use super::role_operation::Entity as RoleOperation;
+    pub use super::safety_rules::Entity as SafetyRules;
     pub use super::user_role::Entity as UserRole;
+    pub use super::victim_contact::Entity as VictimContact;
+    pub use super::victim_flag::Entity as VictimFlag;
+    pub use super::victim_satisfaction::Entity as VictimSatisfaction;
     pub use super::vulnerable_victim_queue::Entity as VulnerableVictimQueue;
 }

@@ -13,6 +13,8 @@ mod m20261127_000005_create_cases;
 mod m20261127_000006_create_incidents;
 mod m20261127_000007_create_case_plan;
 mod m20261127_000010_create_risk_assessment;
+mod m20261127_000011_create_safety;
+mod m20261127_000012_create_supervision;
 mod m20261127_000013_create_alerts;
 
 /// Runs the migrations of this crate in order.
@@ -30,6 +32,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_incidents::Migration),
             Box::new(m20261127_000007_create_case_plan::Migration),
             Box::new(m20261127_000010_create_risk_assessment::Migration),
+            Box::new(m20261127_000011_create_safety::Migration),
+            Box::new(m20261127_000012_create_supervision::Migration),
             Box::new(m20261127_000013_create_alerts::Migration),
         ]
     }

@@ -16,6 +16,7 @@ mod postcode;
 mod reference;
 pub mod review;
 pub mod risk;
+pub mod safety;
 mod text;
 
 pub use contact::{Email, Phone};

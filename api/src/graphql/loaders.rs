@@ -321,9 +321,10 @@ pub struct Loaders {
     pub case_assessments: DataLoader<ChildrenOf<entity::risk_assessment::Entity>>,
     pub person_assessments: DataLoader<PersonAssessments>,
     pub assessment_required: DataLoader<AssessmentRequired>,
+    pub safety: super::safety::loaders::SafetyLoaders,
 }
 
-fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
+pub(crate) fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
 where
     E::Model: Send + Sync + Clone + 'static,
     E::Column: Send + Sync,
@@ -338,7 +339,7 @@ where
     )
 }
 
-fn children<E: EntityTrait>(
+pub(crate) fn children<E: EntityTrait>(
     db: &DatabaseConnection,
     parent: E::Column,
     order: E::Column,
@@ -461,6 +462,7 @@ impl Loaders {
                 AssessmentRequired { db: db.clone() },
                 tokio::spawn,
             ),
+            safety: super::safety::loaders::SafetyLoaders::new(db),
         }
     }
 }

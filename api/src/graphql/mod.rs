@@ -13,6 +13,7 @@ pub mod guard;
 pub mod identity;
 pub mod loaders;
 mod risk;
+mod safety;
 pub mod staff;
 
 use std::sync::Arc;
@@ -34,6 +35,7 @@ pub struct Query(
     cases::CaseQuery,
     alerts::AlertQuery,
     risk::RiskQuery,
+    safety::SafetyQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -44,6 +46,7 @@ pub struct Mutation(
     cases::CasePlanMutation,
     alerts::AlertMutation,
     risk::RiskMutation,
+    safety::SafetyMutation,
 );
 
 /// The subscription root. One area has subscriptions today; when a second comes, merge them, and

@@ -226,7 +226,8 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings) -> AppResult<Str
     let hash = passwords::hash(settings.demo_password.expose().to_string()).await?;
     let txn = db.begin().await?;
     let now = Utc::now();
-    let inserted = seed_in(&txn, &hash, now).await.map_err(AppError::from)?;
+    let inserted = seed_in(&txn, &hash, now).await.map_err(AppError::from)?
+        + super::safety::seed(&txn, now).await?;
     let inserted = inserted + super::questionnaire::seed(&txn, now).await?;
     txn.commit().await?;
     Ok(format!(

@@ -25,6 +25,7 @@ const CASEWORK: &[Operation] = &[
     ShareCase,
     ManagePeople,
     AssessRisk,
+    ContactVictims,
 ];
 
 pub const ROLES: &[RoleSpec] = &[
@@ -48,6 +49,8 @@ pub const ROLES: &[RoleSpec] = &[
             ManagePeople,
             ReviewCase,
             AssessRisk,
+            ContactVictims,
+            ViewDashboard,
         ],
         grants: police_grants,
     },
@@ -60,13 +63,32 @@ pub const ROLES: &[RoleSpec] = &[
     RoleSpec {
         name: "council_asb_officer",
         description: "Council ASB / community safety officer: environmental cases, CPWs, CPNs, PSPOs, Case Reviews",
-        operations: CASEWORK,
+        operations: &[
+            ViewCases,
+            ViewPeople,
+            ViewIncidents,
+            RecordIncident,
+            OpenCase,
+            UpdateCase,
+            ShareCase,
+            ManagePeople,
+            AssessRisk,
+            ContactVictims,
+            ViewDashboard,
+        ],
         grants: council_grants,
     },
     RoleSpec {
         name: "victim_caseworker",
         description: "Victim support caseworker: contacts victims and records support given",
-        operations: &[ViewCases, ViewPeople, ViewIncidents, UpdateCase, AssessRisk],
+        operations: &[
+            ViewCases,
+            ViewPeople,
+            ViewIncidents,
+            UpdateCase,
+            AssessRisk,
+            ContactVictims,
+        ],
         grants: victim_support_grants,
     },
     RoleSpec {
@@ -77,6 +99,7 @@ pub const ROLES: &[RoleSpec] = &[
             ManageRoles,
             ManageReferenceData,
             ManageQuestionnaires,
+            ManageSafetyRules,
         ],
         grants: admin_grants,
     },
@@ -114,6 +137,9 @@ const CASE_PARTS: &[&str] = &[
     "Intervention",
     "InterventionBreach",
     "Document",
+    "CaseReview",
+    "VictimContact",
+    "SatisfactionResponse",
 ];
 
 type Grants = Vec<(&'static str, &'static str, bool)>;
@@ -213,6 +239,8 @@ fn victim_support_grants() -> Grants {
             "parties",
             "actions",
             "notes",
+            "contacts",
+            "satisfaction",
         ],
     );
     g.push(("Case", "healthSafeguardingNotes", true));
@@ -246,7 +274,7 @@ fn victim_support_grants() -> Grants {
             "completedAt",
         ],
     ));
-    g.extend(full(&["CaseNote"]));
+    g.extend(full(&["CaseNote", "VictimContact", "SatisfactionResponse"]));
     // Victim support assesses victims and takes high-risk cases.
     g.extend(read_only("Case", &["riskAssessments"]));
     g.extend(read_only("Person", &["riskAssessments"]));

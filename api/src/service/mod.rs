@@ -10,4 +10,5 @@ pub mod cases;
 pub mod page;
 pub mod paging;
 pub mod risk;
+pub mod safety;
 pub mod staff;

@@ -144,7 +144,8 @@ async fn a_role_change_applies_on_the_users_next_request() {
         json!([
             { "name": "MANAGE_USERS" },
             { "name": "MANAGE_ROLES" },
-            { "name": "MANAGE_QUESTIONNAIRES" }
+            { "name": "MANAGE_QUESTIONNAIRES" },
+            { "name": "MANAGE_SAFETY_RULES" }
         ])
     );
 }

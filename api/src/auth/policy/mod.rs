@@ -60,6 +60,9 @@ operations! {
     ReadAuditLog => "READ_AUDIT_LOG": "read the access log",
     AssessRisk => "ASSESS_RISK": "answer a victim's risk assessment",
     ManageQuestionnaires => "MANAGE_QUESTIONNAIRES": "publish versions of the risk questionnaire",
+    ContactVictims => "CONTACT_VICTIMS": "record contact with victims and their satisfaction",
+    ManageSafetyRules => "MANAGE_SAFETY_RULES": "change the repeat-victim, Case Review, review-cadence and first-contact rules",
+    ViewDashboard => "VIEW_DASHBOARD": "read the partnership's safety and performance figures over visible records",
 }
 
 /// What a root field needs.

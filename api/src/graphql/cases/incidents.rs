@@ -82,6 +82,33 @@ impl Incident {
     async fn assessment_required(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
         crate::graphql::risk::assessment_required(ctx, self.0.id).await
     }
+    /// Whether a victim of this incident had, counting it, enough incidents in the rolling
+    /// window to be a repeat victim when it was recorded (null: recorded before detection).
+    async fn is_repeat_victim(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        Ok(flag(ctx, self).await?.map(|f| f.is_repeat_victim))
+    }
+    /// The most incidents any victim of this one had in the window, this one included.
+    async fn repeat_victim_count(&self, ctx: &Context<'_>) -> AppResult<Option<i32>> {
+        Ok(flag(ctx, self).await?.map(|f| f.repeat_victim_count))
+    }
+    /// The repeat-victim window in force when the incident was recorded.
+    async fn repeat_window_days(&self, ctx: &Context<'_>) -> AppResult<Option<i32>> {
+        Ok(flag(ctx, self).await?.map(|f| f.repeat_window_days))
+    }
+    async fn is_repeat_location(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        Ok(flag(ctx, self).await?.map(|f| f.is_repeat_location))
+    }
+    /// Whether the incident met the ASB Case Review threshold when recorded.
+    async fn case_review_eligible(&self, ctx: &Context<'_>) -> AppResult<Option<bool>> {
+        Ok(flag(ctx, self).await?.map(|f| f.case_review_eligible))
+    }
+}
+
+async fn flag(
+    ctx: &Context<'_>,
+    incident: &Incident,
+) -> AppResult<Option<entity::incident_flag::Model>> {
+    crate::graphql::safety::incident_flag(ctx, incident.0.id).await
 }
 
 /// A person's part in an incident.

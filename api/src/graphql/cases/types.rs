@@ -21,11 +21,11 @@ pub fn gid(id: uuid::Uuid) -> ID {
     ID(id.to_string())
 }
 
-async fn agency(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<Agency>> {
+pub(crate) async fn agency(ctx: &Context<'_>, id: uuid::Uuid) -> AppResult<Option<Agency>> {
     Ok(ctx.loaders()?.agencies.load_one(id).await?.map(Agency))
 }
 
-async fn user(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> AppResult<Option<User>> {
+pub(crate) async fn user(ctx: &Context<'_>, id: Option<uuid::Uuid>) -> AppResult<Option<User>> {
     match id {
         Some(id) => Ok(ctx.loaders()?.users.load_one(id).await?.map(User)),
         None => Ok(None),
@@ -172,6 +172,28 @@ impl Case {
         ctx: &Context<'_>,
     ) -> AppResult<Option<Vec<crate::graphql::risk::types::RiskAssessment>>> {
         crate::graphql::risk::of_case(ctx, self.0.id).await
+    }
+
+    /// Supervisors' reviews, oldest first.
+    async fn reviews(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::safety::types::CaseReview>>> {
+        crate::graphql::safety::case_reviews(ctx, self.0.id).await
+    }
+    /// Contacts with the case's victims, oldest first.
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::safety::types::VictimContact>>> {
+        crate::graphql::safety::case_contacts(ctx, self.0.id).await
+    }
+    /// Victims' satisfaction responses, oldest first.
+    async fn satisfaction(
+        &self,
+        ctx: &Context<'_>,
+    ) -> AppResult<Option<Vec<crate::graphql::safety::types::SatisfactionResponse>>> {
+        crate::graphql::safety::case_satisfaction(ctx, self.0.id).await
     }
     /// Legal interventions.
     async fn interventions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Intervention>>> {

@@ -18,7 +18,6 @@ use crate::{
     },
     domain::{
         AsbCategory, CaseReference, CaseStatus, CaseTitle, ClosureReason, LongText, RiskLevel,
-        review,
     },
     error::{AppError, AppResult},
     service::audit::{self, Entry},
@@ -142,7 +141,9 @@ pub async fn open(
         lead_agency_id: Set(actor.agency_id),
         owner_id: Set(Some(owner_id)),
         risk_level: Set(new.risk_level.as_str().into()),
-        next_review_at: Set(Some(review::next_review(new.risk_level, now))),
+        next_review_at: Set(Some(
+            crate::service::safety::reviews::first_review_due(&txn, new.risk_level, now).await?,
+        )),
         police_intelligence: Set(new.police_intelligence.map(LongText::into_string)),
         tenancy_details: Set(new.tenancy_details.map(LongText::into_string)),
         health_safeguarding_notes: Set(new.health_safeguarding_notes.map(LongText::into_string)),
@@ -479,6 +480,10 @@ pub async fn change_status(
         .add(asb_case::Column::LeadAgencyId.eq(actor.agency_id))
         .add(asb_case::Column::Status.is_in(allowed_from));
     let txn = crate::db::begin_write(db).await?;
+    if status == CaseStatus::Closed {
+        // Medium and high risk close only with a supervisor's current sign-off.
+        crate::service::safety::reviews::check_closure_sign_off(&txn, actor, id, version).await?;
+    }
     let case = match write_if(
         &txn,
         actor,

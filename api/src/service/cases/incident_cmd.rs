@@ -252,6 +252,9 @@ pub async fn record(
             }
         }
     }
+    // Repeat and Case Review detection, in this transaction; what it returns is what an alert
+    // about this incident needs.
+    let detection = crate::service::safety::detection::detect(&txn, &inc).await?;
     audit::record(
         &txn,
         principal,
@@ -261,6 +264,7 @@ pub async fn record(
     )
     .await?;
     txn.commit().await?;
+    detection.trace();
     Ok(inc)
 }
 

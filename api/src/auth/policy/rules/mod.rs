@@ -8,6 +8,7 @@ mod cases;
 mod connection;
 mod identity;
 mod risk;
+mod safety;
 
 use super::Area;
 
@@ -19,4 +20,5 @@ pub static AREAS: &[&Area] = &[
     &cases::AREA,
     &alerts::AREA,
     &risk::AREA,
+    &safety::AREA,
 ];
