@@ -235,3 +235,50 @@ async fn sharing_a_case_alerts_the_agency_it_is_shared_with() {
     assert_eq!(edges[0]["node"]["kind"], "CASE_SHARED");
     assert_eq!(edges[0]["node"]["caseId"], id.as_str());
 }
+
+#[tokio::test]
+async fn a_new_repeat_victim_raises_an_alert_for_the_reporting_agency() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    let record = r#"mutation($i: RecordIncidentInput!) { recordIncident(input: $i) { id isRepeatVictim parties { person { id } } } }"#;
+    let mut input = json!({
+        "occurredAt": "2026-11-20T21:00:00Z", "channel": "PHONE", "category": "PERSONAL",
+        "subType": "harassment", "description": "Shouting through the letterbox",
+        "parties": [{ "part": "VICTIM", "newPerson": { "givenName": "Ola", "familyName": "Brennan" } }]
+    });
+    let a = officer.query(record, json!({ "i": input })).await;
+    let first = a.ok()["recordIncident"].clone();
+    assert_eq!(first["isRepeatVictim"], false);
+    input["occurredAt"] = json!("2026-11-25T21:00:00Z");
+    input["parties"] =
+        json!([{ "part": "VICTIM", "personId": first["parties"][0]["person"]["id"] }]);
+    let a = officer.query(record, json!({ "i": input })).await;
+    assert_eq!(a.ok()["recordIncident"]["isRepeatVictim"], true);
+
+    let list = officer
+        .query(
+            "{ alerts { edges { node { kind personId incidentId message } } } }",
+            json!({}),
+        )
+        .await;
+    let edges = list.ok()["alerts"]["edges"].as_array().unwrap().clone();
+    let repeat: Vec<_> = edges
+        .iter()
+        .filter(|e| e["node"]["kind"] == "NEW_REPEAT_VICTIM")
+        .collect();
+    assert_eq!(repeat.len(), 1, "{}", list.body);
+    assert_eq!(
+        repeat[0]["node"]["personId"],
+        first["parties"][0]["person"]["id"]
+    );
+    assert!(
+        !repeat[0]["node"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Brennan")
+    );
+    // The council, which reported nothing and sees no case, hears nothing.
+    let council = app.login(COUNCIL_OFFICER).await;
+    let a = council.query("{ alerts { totalCount } }", json!({})).await;
+    assert_eq!(a.ok()["alerts"]["totalCount"], 0);
+}

@@ -255,6 +255,7 @@ pub async fn record(
     // Repeat and Case Review detection, in this transaction; what it returns is what an alert
     // about this incident needs.
     let detection = crate::service::safety::detection::detect(&txn, &inc).await?;
+    raise_alerts(&txn, &detection).await?;
     audit::record(
         &txn,
         principal,
@@ -266,6 +267,52 @@ pub async fn record(
     txn.commit().await?;
     detection.trace();
     Ok(inc)
+}
+
+/// Tells the reporting agency, and every agency that can see the incident's case, about a victim
+/// who has just become a repeat victim or eligible for an ASB Case Review.
+async fn raise_alerts<C: ConnectionTrait>(
+    db: &C,
+    d: &crate::service::safety::detection::Detection,
+) -> AppResult<()> {
+    use crate::service::alerts::{self, AlertKind, Draft};
+    let case = match d.case_id {
+        Some(id) => entity::asb_case::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    for v in &d.victims {
+        let mut drafts = Vec::new();
+        if v.newly_repeat {
+            drafts.push(Draft {
+                kind: AlertKind::NewRepeatVictim,
+                case_id: d.case_id,
+                person_id: Some(v.person_id),
+                incident_id: Some(d.incident_id),
+                message: format!(
+                    "A victim is now a repeat victim: {} incidents in {} days",
+                    v.incident_count, d.victim_window_days
+                ),
+            });
+        }
+        if v.newly_eligible {
+            drafts.push(Draft {
+                kind: AlertKind::CaseReviewEligible,
+                case_id: d.case_id,
+                person_id: Some(v.person_id),
+                incident_id: Some(d.incident_id),
+                message: "A victim now meets the ASB Case Review threshold".into(),
+            });
+        }
+        for draft in drafts {
+            match &case {
+                Some(case) => alerts::raise_for_case(db, case, &draft).await?,
+                None => {
+                    alerts::raise(db, d.reporting_agency_id, &draft).await?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn insert_location<C: ConnectionTrait>(
