@@ -132,3 +132,44 @@ async fn a_call_handler_records_incidents_for_new_and_existing_victims() {
     );
     assert_eq!(app.log_count("recordIncident").await, 2);
 }
+
+/// A supervisor lists the team's overdue actions, grouped by owner and team, in one query.
+#[tokio::test]
+async fn a_supervisor_lists_the_teams_overdue_actions() {
+    let app = spawn_app().await;
+    let supervisor = app.login(POLICE_SUPERVISOR).await;
+    let a = supervisor
+        .query(
+            "{ overdueActions { totalCount edges { node { team owner { email } count oldestDueDate actions { description dueDate status } } } } }",
+            json!({}),
+        )
+        .await;
+    let groups = a.ok()["overdueActions"]["edges"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(!groups.is_empty(), "{}", a.body);
+    let today = chrono::Utc::now().date_naive();
+    let mut listed = 0;
+    for g in &groups {
+        let node = &g["node"];
+        let actions = node["actions"].as_array().unwrap();
+        assert_eq!(node["count"].as_u64().unwrap() as usize, actions.len());
+        for action in actions {
+            let due: chrono::NaiveDate = action["dueDate"].as_str().unwrap().parse().unwrap();
+            assert!(due < today, "overdue only: {action}");
+            assert_ne!(action["status"], "done");
+            listed += 1;
+        }
+    }
+    // Exactly the overdue open actions of cases the police may see.
+    let expected = app
+        .count(&format!(
+            "SELECT COUNT(*) AS n FROM case_action a JOIN asb_case c ON c.id = a.case_id \
+             WHERE a.status IN ('planned', 'in_progress') AND a.due_date < '{today}' AND c.status <> 'closed' AND \
+             (c.lead_agency_id = (SELECT agency_id FROM app_user WHERE email = '{POLICE_SUPERVISOR}') \
+              OR c.id IN (SELECT case_id FROM case_share WHERE revoked_at IS NULL AND agency_id = (SELECT agency_id FROM app_user WHERE email = '{POLICE_SUPERVISOR}')))"
+        ))
+        .await;
+    assert_eq!(listed as i64, expected);
+}
