@@ -107,6 +107,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Browser origins allowed to call the API cross-origin; none by default.
     pub cors_allowed_origins: Vec<String>,
+    /// How often each instance looks for reviews that have become overdue.
+    pub overdue_check_interval: Duration,
     /// The optional external identity provider; `None` unless `oidc_issuer` is set.
     pub oidc: Option<OidcSettings>,
 }
@@ -153,6 +155,7 @@ impl Settings {
             shutdown_timeout: Duration::from_secs(1),
             limits: Limits::default(),
             cors_allowed_origins: Vec::new(),
+            overdue_check_interval: Duration::from_secs(60),
             oidc: None,
         }
     }
@@ -204,6 +207,7 @@ pub struct RawSettings {
     pub request_timeout_ms: Option<u64>,
     /// Comma-separated origins, e.g. `https://portal.example.gov.uk`.
     pub cors_allowed_origins: Option<String>,
+    pub overdue_check_seconds: Option<u64>,
     pub oidc_issuer: Option<String>,
     pub oidc_audience: Option<String>,
     pub oidc_jwks_url: Option<String>,
@@ -248,6 +252,7 @@ impl RawSettings {
             max_page_size,
             request_timeout_ms,
             cors_allowed_origins,
+            overdue_check_seconds,
             oidc_issuer,
             oidc_audience,
             oidc_jwks_url,
@@ -333,6 +338,7 @@ impl RawSettings {
             ("max_page_size", Int),
             ("request_timeout_ms", Int),
             ("cors_allowed_origins", Text),
+            ("overdue_check_seconds", Int),
             ("oidc_issuer", Text),
             ("oidc_audience", Text),
             ("oidc_jwks_url", Text),
@@ -469,6 +475,11 @@ impl RawSettings {
             shutdown_timeout: Duration::from_secs(self.shutdown_timeout_seconds.unwrap_or(30)),
             limits,
             cors_allowed_origins: parse_origins(self.cors_allowed_origins.as_deref())?,
+            overdue_check_interval: Duration::from_secs(positive(
+                "overdue_check_seconds",
+                self.overdue_check_seconds,
+                60,
+            )?),
             oidc,
         })
     }

@@ -37,6 +37,20 @@ impl AlertBus {
         bus
     }
 
+    /// Checks for overdue reviews every `every`, raising their alerts; runs until the process ends.
+    pub fn watch_overdue_reviews(db: DatabaseConnection, every: Duration) {
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                match crate::service::alerts::raise_overdue_reviews(&db).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(cases = n, "overdue review alerts raised"),
+                    Err(_) => tracing::warn!("overdue review check failed; will retry"),
+                }
+            }
+        });
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<alert::Model> {
         self.tx.subscribe()
     }

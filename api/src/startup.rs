@@ -65,6 +65,7 @@ impl Application {
         // The alert listener's own queries are not requests': it gets a handle without the
         // statement counter.
         let alerts = crate::events::AlertBus::start(db.clone());
+        crate::events::AlertBus::watch_overdue_reviews(db.clone(), settings.overdue_check_interval);
         let metrics = Metrics::new()?;
         let statements = metrics.statements.clone();
         db.set_metric_callback(move |_| statements.inc());

@@ -282,3 +282,53 @@ async fn a_new_repeat_victim_raises_an_alert_for_the_reporting_agency() {
     let a = council.query("{ alerts { totalCount } }", json!({})).await;
     assert_eq!(a.ok()["alerts"]["totalCount"], 0);
 }
+
+#[tokio::test]
+async fn an_overdue_review_raises_one_alert_per_case_and_due_date() {
+    let app = spawn_app_with(Options {
+        demo: true,
+        raw: api::configuration::RawSettings {
+            overdue_check_seconds: Some(1),
+            ..Default::default()
+        },
+    })
+    .await;
+    use sea_orm::EntityTrait;
+    let now = chrono::Utc::now();
+    let overdue_cases = entity::asb_case::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.status != "closed" && c.next_review_at.is_some_and(|t| t < now))
+        .count() as i64;
+    assert!(overdue_cases > 0, "the demo has overdue reviews");
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let cases_alerted = app
+        .count("SELECT COUNT(DISTINCT case_id) AS n FROM alert WHERE kind = 'review_overdue'")
+        .await;
+    assert_eq!(cases_alerted, overdue_cases);
+    let rows = app
+        .count("SELECT COUNT(*) AS n FROM alert WHERE kind = 'review_overdue'")
+        .await;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) AS n FROM alert WHERE kind = 'review_overdue'")
+            .await,
+        rows,
+        "later rounds raise nothing new"
+    );
+    let officer = app.login(POLICE_OFFICER).await;
+    let a = officer
+        .query("{ alerts { edges { node { kind message } } } }", json!({}))
+        .await;
+    assert!(
+        a.ok()["alerts"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["node"]["kind"] == "REVIEW_OVERDUE"),
+        "{}",
+        a.body
+    );
+}

@@ -227,3 +227,61 @@ pub async fn acknowledged<C: ConnectionTrait>(
         .map(|a| a.alert_id)
         .collect())
 }
+
+/// Raises a `REVIEW_OVERDUE` alert for every open case whose review date has passed and that has
+/// no such alert since that date yet. Run periodically by every instance; on PostgreSQL a
+/// transaction-scoped advisory lock lets only one instance do a round at a time.
+pub async fn raise_overdue_reviews(db: &DatabaseConnection) -> AppResult<usize> {
+    let txn = crate::db::begin_write(db).await?;
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        let row = txn
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Postgres,
+                "SELECT pg_try_advisory_xact_lock(727274) AS locked",
+            ))
+            .await?;
+        let locked: bool = match row {
+            Some(r) => r.try_get("", "locked")?,
+            None => false,
+        };
+        if !locked {
+            return Ok(0);
+        }
+    }
+    let now = Utc::now();
+    let due = asb_case::Entity::find()
+        .filter(asb_case::Column::Status.ne("closed"))
+        .filter(asb_case::Column::NextReviewAt.lt(now))
+        .all(&txn)
+        .await?;
+    let mut raised = 0;
+    for case in due {
+        let Some(due_at) = case.next_review_at else {
+            continue;
+        };
+        let already = alert::Entity::find()
+            .filter(alert::Column::Kind.eq(AlertKind::ReviewOverdue.as_str()))
+            .filter(alert::Column::CaseId.eq(case.id))
+            .filter(alert::Column::CreatedAt.gte(due_at))
+            .count(&txn)
+            .await?;
+        if already > 0 {
+            continue;
+        }
+        raise_for_case(
+            &txn,
+            &case,
+            &Draft {
+                kind: AlertKind::ReviewOverdue,
+                case_id: Some(case.id),
+                person_id: None,
+                incident_id: None,
+                message: format!("The review of case {} is overdue", case.reference),
+            },
+        )
+        .await?;
+        raised += 1;
+    }
+    txn.commit().await?;
+    Ok(raised)
+}
