@@ -238,3 +238,63 @@ async fn the_demo_has_a_questionnaire_and_high_medium_and_standard_victims() {
         assert_eq!(rows(&app, t).await, b, "{t}");
     }
 }
+
+/// The worklist of victims awaiting a risk assessment: a new victim appears at once, leaves when
+/// assessed, and another agency never sees them.
+#[tokio::test]
+async fn victims_awaiting_an_assessment_are_listed_until_assessed() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    let worklist = "{ victimsAwaitingAssessment(first: 100) { totalCount edges { node { person { id } incident { id } } } } }";
+    let ids = |a: &Answer| -> Vec<String> {
+        a.ok()["victimsAwaitingAssessment"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["person"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let a = officer
+        .query(
+            r#"mutation($i: RecordIncidentInput!) { recordIncident(input: $i) { id parties { person { id } } } }"#,
+            json!({ "i": {
+                "occurredAt": "2026-11-26T20:00:00Z", "channel": "PHONE", "category": "PERSONAL",
+                "subType": "intimidation", "description": "Group outside the caller's door",
+                "parties": [{ "part": "VICTIM", "newPerson": { "givenName": "Hal", "familyName": "Ruiz" } }]
+            } }),
+        )
+        .await;
+    let incident_id = a.ok()["recordIncident"]["id"].as_str().unwrap().to_string();
+    let victim = a.ok()["recordIncident"]["parties"][0]["person"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    let before = officer.query(worklist, json!({})).await;
+    assert!(ids(&before).contains(&victim), "{}", before.body);
+    let total = before.ok()["victimsAwaitingAssessment"]["totalCount"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(total as usize, ids(&before).len(), "one row per person");
+
+    let a = officer
+        .query(
+            SUBMIT,
+            on_incident(&victim, &incident_id, answers(SCORE_11)),
+        )
+        .await;
+    a.ok();
+    let after = officer.query(worklist, json!({})).await;
+    assert!(!ids(&after).contains(&victim));
+    assert_eq!(
+        after.ok()["victimsAwaitingAssessment"]["totalCount"]
+            .as_i64()
+            .unwrap(),
+        total - 1
+    );
+
+    // The council cannot see the police's incident or its victim.
+    let council = app.login(COUNCIL_OFFICER).await;
+    let c = council.query(worklist, json!({})).await;
+    assert!(!ids(&c).contains(&victim));
+}

@@ -6,7 +6,10 @@ use chrono::{DateTime, Utc};
 
 use super::{
     dashboard::Dashboard,
-    types::{ContactDueNode, LocationFlag, OverdueActionGroup, SafetyRules, VictimFlag},
+    types::{
+        AwaitingAssessment, ContactDueNode, LocationFlag, OverdueActionGroup, SafetyRules,
+        VictimFlag,
+    },
 };
 use crate::{
     domain::{DateRange, PageRequest, ShortText},
@@ -125,6 +128,23 @@ impl SafetyQuery {
         let page = page(ctx, first, after)?;
         let rows = overdue::reviews(ctx.db()?, actor, &page).await?;
         Ok(from_page(rows, Case))
+    }
+
+    /// Victims of incidents in the period with no current risk assessment, one row per person,
+    /// newest first.
+    async fn victims_awaiting_assessment(
+        &self,
+        ctx: &Context<'_>,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> AppResult<Connection<AwaitingAssessment>> {
+        let actor = ctx.principal()?.actor()?;
+        let period = DateRange::parse("to", from, to)?;
+        let page = page(ctx, first, after)?;
+        let rows = worklists::awaiting_assessment(ctx.db()?, actor, &period, &page).await?;
+        Ok(from_page(rows, AwaitingAssessment))
     }
 
     /// Plan actions past their due date, grouped by owner (agency, officer and team).

@@ -371,3 +371,34 @@ impl SafetyRules {
         self.0.updated_at
     }
 }
+
+/// A victim still waiting for a risk assessment, with the incident that brought them in.
+pub struct AwaitingAssessment(pub entity::incident_party::Model);
+
+#[Object]
+impl AwaitingAssessment {
+    async fn id(&self) -> ID {
+        gid(self.0.id)
+    }
+    async fn person(&self, ctx: &Context<'_>) -> AppResult<Option<Person>> {
+        Ok(ctx
+            .loaders()?
+            .people
+            .load_one(self.0.person_id)
+            .await?
+            .map(Person))
+    }
+    async fn incident(&self, ctx: &Context<'_>) -> AppResult<Option<Incident>> {
+        Ok(ctx
+            .loaders()?
+            .safety
+            .incidents
+            .load_one(self.0.incident_id)
+            .await?
+            .map(Incident))
+    }
+    /// When the incident naming them as victim was recorded.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}

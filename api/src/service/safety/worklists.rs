@@ -247,6 +247,71 @@ pub async fn awaiting_contact(
     }))
 }
 
+/// Victims of visible incidents in `period` who have no current risk assessment (none whose
+/// validity has not yet run out), one row per person: their latest such incident part, newest
+/// first. This is the step inspections found was skipped.
+pub async fn awaiting_assessment(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    period: &DateRange,
+    page: &PageRequest,
+) -> AppResult<Page<entity::incident_party::Model>> {
+    use entity::{incident, incident_party, risk_assessment};
+    use incident_party::Column as P;
+    policy::check_reads(
+        &actor.permissions,
+        "Incident",
+        &["assessmentRequired", "occurredAt", "parties"],
+    )?;
+    let scope = Scope::new(actor.agency_id);
+    let in_scope_incidents = Query::select()
+        .column(incident::Column::Id)
+        .from(incident::Entity)
+        .cond_where(scope.incidents())
+        .cond_where(in_period(
+            (incident::Entity, incident::Column::OccurredAt),
+            period,
+        ))
+        .to_owned();
+    let assessed = Query::select()
+        .expr(Expr::val(1))
+        .from(risk_assessment::Entity)
+        .and_where(
+            Expr::col((risk_assessment::Entity, risk_assessment::Column::PersonId))
+                .eq(Expr::col((incident_party::Entity, P::PersonId))),
+        )
+        .and_where(
+            Expr::col((risk_assessment::Entity, risk_assessment::Column::ValidUntil))
+                .gte(Utc::now()),
+        )
+        .to_owned();
+    let g = Alias::new("g");
+    let newer = Query::select()
+        .expr(Expr::val(1))
+        .from_as(incident_party::Entity, g.clone())
+        .and_where(
+            Expr::col((g.clone(), P::PersonId))
+                .eq(Expr::col((incident_party::Entity, P::PersonId))),
+        )
+        .and_where(Expr::col((g.clone(), P::Part)).eq(PartyRole::Victim.as_str()))
+        .and_where(Expr::col((g.clone(), P::IncidentId)).in_subquery(in_scope_incidents.clone()))
+        .cond_where(later(&g, incident_party::Entity, P::CreatedAt, P::Id))
+        .to_owned();
+    let base = incident_party::Entity::find()
+        .filter(P::Part.eq(PartyRole::Victim.as_str()))
+        .filter(P::IncidentId.in_subquery(in_scope_incidents))
+        .filter(P::PersonId.in_subquery(visible_people(&scope)))
+        .filter(Expr::exists(assessed).not())
+        .filter(Expr::exists(newer).not());
+    let total = base.clone().count(db).await?;
+    let rows = paging::apply(base, P::CreatedAt, P::Id, KeyKind::Time, true, page)?
+        .all(db)
+        .await?;
+    Ok(paging::finish(rows, page, total, |m| {
+        (time_key(&m.created_at), m.id)
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,6 +22,7 @@ pub static AREA: Area = Area {
         ("Query", "caseReviewEligibleVictims", Access::Op(ViewPeople)),
         ("Query", "repeatLocations", Access::Op(ViewIncidents)),
         ("Query", "victimsAwaitingContact", Access::Op(ViewPeople)),
+        ("Query", "victimsAwaitingAssessment", Access::Op(ViewPeople)),
         ("Query", "overdueReviews", Access::Op(ViewCases)),
         ("Query", "overdueActions", Access::Op(ViewCases)),
         ("Query", "dashboard", Access::Op(ViewDashboard)),
@@ -194,6 +195,15 @@ pub static AREA: Area = Area {
             public: &["riskLevel", "count"],
             restricted: &[],
         },
+        // Which person is waiting is decided by the policy on `Person`; the list itself is
+        // selected by restricted incident fields, checked by the service.
+        TypeFields {
+            type_name: "AwaitingAssessment",
+            public: &["id", "person", "incident", "recordedAt"],
+            restricted: &[],
+        },
+        connection_fields!("AwaitingAssessment"),
+        edge_fields!("AwaitingAssessment"),
         connection_fields!("VictimFlag"),
         edge_fields!("VictimFlag"),
         connection_fields!("LocationFlag"),
