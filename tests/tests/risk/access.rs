@@ -270,6 +270,10 @@ async fn victims_awaiting_an_assessment_are_listed_until_assessed() {
         .unwrap()
         .to_string();
 
+    let supervisor = app.login(POLICE_SUPERVISOR).await;
+    let dashboard = r#"{ dashboard(from: "2026-11-01T00:00:00Z", to: "2026-11-30T23:59:59Z") { assessmentsRequired assessmentsDone assessmentRate } }"#;
+    let d0 = supervisor.query(dashboard, json!({})).await.ok()["dashboard"].clone();
+
     let before = officer.query(worklist, json!({})).await;
     assert!(ids(&before).contains(&victim), "{}", before.body);
     let total = before.ok()["victimsAwaitingAssessment"]["totalCount"]
@@ -286,6 +290,17 @@ async fn victims_awaiting_an_assessment_are_listed_until_assessed() {
     a.ok();
     let after = officer.query(worklist, json!({})).await;
     assert!(!ids(&after).contains(&victim));
+    // The dashboard counts the same victim as required and, now, done.
+    let d1 = supervisor.query(dashboard, json!({})).await.ok()["dashboard"].clone();
+    assert_eq!(d1["assessmentsRequired"], d0["assessmentsRequired"]);
+    assert_eq!(
+        d1["assessmentsDone"].as_i64().unwrap(),
+        d0["assessmentsDone"].as_i64().unwrap() + 1
+    );
+    let rate = d1["assessmentRate"].as_f64().unwrap();
+    let expected = 100.0 * d1["assessmentsDone"].as_f64().unwrap()
+        / d1["assessmentsRequired"].as_f64().unwrap();
+    assert!((rate - expected).abs() < 1e-9);
     assert_eq!(
         after.ok()["victimsAwaitingAssessment"]["totalCount"]
             .as_i64()

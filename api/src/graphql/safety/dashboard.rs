@@ -42,6 +42,12 @@ pub struct Dashboard {
     pub satisfaction_responses: i64,
     /// Different people whose incident in the period met the ASB Case Review threshold.
     pub case_review_activations: i64,
+    /// Different victims of the period's incidents: each needs a risk assessment.
+    pub assessments_required: i64,
+    /// Those of them with an assessment in force at some time in the period.
+    pub assessments_done: i64,
+    /// `assessmentsDone` as a percentage of `assessmentsRequired`; null when none were required.
+    pub assessment_rate: Option<f64>,
 }
 
 impl Dashboard {
@@ -72,6 +78,10 @@ impl Dashboard {
             average_satisfaction: d.average_satisfaction,
             satisfaction_responses: d.satisfaction_responses,
             case_review_activations: d.case_review_activations,
+            assessments_required: d.assessments_required,
+            assessments_done: d.assessments_done,
+            assessment_rate: (d.assessments_required > 0)
+                .then(|| 100.0 * d.assessments_done as f64 / d.assessments_required as f64),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! | overdue reviews | visible cases, not closed, whose next review was due by the end of the period and is now past |
 //! | average satisfaction | scores recorded in the period on visible cases |
 //! | Case Review activations | different people whose incident in the period met the Case Review threshold |
+//! | assessments done vs required | different victims of the period's incidents, and those of them with an assessment in force at some time in the period |
 //!
 //! "For one agency" means incidents it reported and cases it leads; "for one ward" means
 //! incidents at, and cases linked to, a location in that ward (compared without case). The
@@ -58,6 +59,10 @@ pub struct Dashboard {
     pub average_satisfaction: Option<f64>,
     pub satisfaction_responses: i64,
     pub case_review_activations: i64,
+    /// Different victims of incidents in the period, each of whom needs an assessment.
+    pub assessments_required: i64,
+    /// Those of them with an assessment in force at some time in the period.
+    pub assessments_done: i64,
 }
 
 fn ward_locations(ward: &str) -> SelectStatement {
@@ -217,6 +222,8 @@ pub async fn dashboard(
         .await?
         .unwrap_or((0, None));
 
+    let (assessments_required, assessments_done) = assessments(db, &scope, q).await?;
+
     Ok(Dashboard {
         incidents_by_category: by(AsbCategory::ALL, AsbCategory::as_str, categories),
         open_cases_by_risk: by(RiskLevel::ALL, RiskLevel::as_str, risks),
@@ -227,7 +234,43 @@ pub async fn dashboard(
         average_satisfaction: (responses > 0).then(|| total.unwrap_or(0) as f64 / responses as f64),
         satisfaction_responses: responses,
         case_review_activations: activations,
+        assessments_required,
+        assessments_done,
     })
+}
+
+/// Victims of the period's incidents, and how many of them had an assessment in force at some
+/// time in the period (assessed by its end, still valid at its start).
+async fn assessments(
+    db: &DatabaseConnection,
+    scope: &Scope,
+    q: &DashboardQuery,
+) -> AppResult<(i64, i64)> {
+    use entity::{incident_party, risk_assessment};
+    let victims = || {
+        incident_party::Entity::find()
+            .select_only()
+            .column_as(
+                Expr::col(incident_party::Column::PersonId).count_distinct(),
+                "n",
+            )
+            .filter(incident_party::Column::Part.eq(PartyRole::Victim.as_str()))
+            .filter(incident_party::Column::IncidentId.in_subquery(q.incident_ids(scope)))
+    };
+    let required = victims().into_tuple::<i64>().one(db).await?.unwrap_or(0);
+    let assessed = Query::select()
+        .column(risk_assessment::Column::PersonId)
+        .from(risk_assessment::Entity)
+        .and_where(risk_assessment::Column::AssessedAt.lte(q.to))
+        .and_where(risk_assessment::Column::ValidUntil.gte(q.from))
+        .to_owned();
+    let done = victims()
+        .filter(incident_party::Column::PersonId.in_subquery(assessed))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    Ok((required, done))
 }
 
 /// The median days from joining a high-risk case to the first contact, over victims who joined
