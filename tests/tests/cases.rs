@@ -591,3 +591,26 @@ async fn nested_lists_cost_the_same_number_of_statements_whatever_the_page_size(
     // relation in the query, and the consultation log entry.
     assert!(large <= 40, "{large} statements");
 }
+
+#[tokio::test]
+async fn a_new_risk_level_brings_its_review_cadence() {
+    let app = spawn_app().await;
+    let council = app.login(COUNCIL_OFFICER).await;
+    let id = app.case_id(3).await; // council-led, medium risk
+    let a = council
+        .query(
+            "mutation($i: UpdateCaseInput!) { updateCase(input: $i) { riskLevel nextReviewAt } }",
+            json!({ "i": { "id": id, "version": 1, "riskLevel": "HIGH" } }),
+        )
+        .await;
+    let next: chrono::DateTime<chrono::Utc> = a.ok()["updateCase"]["nextReviewAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let days = (next - chrono::Utc::now()).num_days();
+    assert!(
+        (13..=14).contains(&days),
+        "high risk: next review in 14 days, got {days}"
+    );
+}

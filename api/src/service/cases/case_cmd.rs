@@ -417,10 +417,19 @@ pub async fn update(
     if let Some(owner) = owner {
         m.owner_id = Set(Some(owner));
     }
-    let was_high = asb_case::Entity::find_by_id(id)
+    let previous_level = asb_case::Entity::find_by_id(id)
         .one(&txn)
         .await?
-        .is_some_and(|c| c.risk_level == RiskLevel::High.as_str());
+        .map(|c| c.risk_level);
+    let was_high = previous_level.as_deref() == Some(RiskLevel::High.as_str());
+    // A new risk level brings the review date of its cadence, unless one is given.
+    if let (Some(level), None) = (changes.risk_level, changes.next_review_at)
+        && previous_level.as_deref() != Some(level.as_str())
+    {
+        m.next_review_at = Set(Some(
+            crate::service::safety::reviews::first_review_due(&txn, level, Utc::now()).await?,
+        ));
+    }
     let case = write_versioned(&txn, actor, id, version, m).await?;
     if !was_high && case.risk_level == RiskLevel::High.as_str() {
         high_risk_alert(&txn, &case).await?;
