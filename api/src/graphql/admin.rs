@@ -42,6 +42,8 @@ pub struct CreateUserInput {
     password: String,
     /// At least one role.
     role_ids: Vec<ID>,
+    /// A dedicated vulnerable-victim officer: the agency's high-risk cases are assigned to them.
+    vulnerable_victim_officer: Option<bool>,
 }
 
 #[derive(InputObject, Default)]
@@ -185,6 +187,7 @@ impl AdminMutation {
                 .iter()
                 .map(|id| parse_id("roleIds", id))
                 .collect::<AppResult<_>>()?,
+            vulnerable_victim_officer: input.vulnerable_victim_officer.unwrap_or(false),
         };
         Ok(User(
             admin::create_user(ctx.db()?, ctx.principal()?, new).await?,

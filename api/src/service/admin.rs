@@ -72,6 +72,8 @@ pub struct NewUser {
     pub team: Option<ShortText>,
     pub password: NewPassword,
     pub role_ids: Vec<Uuid>,
+    /// A dedicated vulnerable-victim officer: high-risk cases of the agency are assigned to them.
+    pub vulnerable_victim_officer: bool,
 }
 
 /// Which users to list.

@@ -234,3 +234,38 @@ async fn two_high_assessments_at_once_queue_the_case_once() {
     );
     assert_eq!(app.log_count("submitRiskAssessment").await, 2);
 }
+
+/// An administrator names a dedicated vulnerable-victim officer; the agency's next high-risk
+/// case goes to them rather than to the queue.
+#[tokio::test]
+async fn an_administrator_names_the_dedicated_officer_who_then_takes_high_risk_cases() {
+    let app = spawn_app().await;
+    let admin = app.login(ADMIN).await;
+    let a = admin
+        .query(
+            "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+            json!({ "i": {
+                "agencyId": demo_id("agency", "council").to_string(),
+                "email": "vvo@council.demo", "displayName": "Val Okoye",
+                "password": "a-long-enough-password-1", "vulnerableVictimOfficer": true,
+                "roleIds": [demo_id("role", "council_asb_officer").to_string()],
+            }}),
+        )
+        .await;
+    a.ok();
+    let council = app.login(COUNCIL_OFFICER).await;
+    // Demo case 11: council-led; person 22 is its victim.
+    let a = council
+        .query(SUBMIT, on_case(&person(22), &case(11), answers(SCORE_22)))
+        .await;
+    let case = &a.ok()["submitRiskAssessment"]["case"];
+    assert_eq!(case["riskLevel"], "high");
+    assert_eq!(case["owner"]["email"], "vvo@council.demo");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) AS n FROM vulnerable_victim_queue WHERE assigned_at IS NULL AND case_id IN (SELECT id FROM asb_case WHERE owner_id IN (SELECT id FROM app_user WHERE email = 'vvo@council.demo'))"
+        ))
+        .await,
+        0
+    );
+}

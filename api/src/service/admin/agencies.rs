@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::agency;
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    TransactionTrait, sea_query::Expr,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -47,7 +47,7 @@ pub async fn create_agency(
         created_by: Some(actor.user_id),
         updated_by: Some(actor.user_id),
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let taken = agency::Entity::find()
         .filter(agency::Column::Name.eq(model.name.as_str()))
         .one(&txn)
@@ -82,7 +82,7 @@ pub async fn set_agency_disabled(
 ) -> AppResult<agency::Model> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageUsers)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_administrators(&txn).await?;
     let before = agency::Entity::find_by_id(id)
         .one(&txn)

@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{role, role_field_permission, role_operation, user_role};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -82,7 +82,7 @@ pub async fn create_role(
         created_by: Some(actor.user_id),
         updated_by: Some(actor.user_id),
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     name_is_free(&txn, &model.name, None).await?;
     role::Entity::insert(model.clone().into_active_model())
         .exec_without_returning(&txn)
@@ -111,7 +111,7 @@ pub async fn rename_role(
 ) -> AppResult<role::Model> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageRoles)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let before = find_role(&txn, id).await?;
     name_is_free(&txn, name.as_str(), Some(id)).await?;
     let mut update = role::Entity::update_many()
@@ -150,7 +150,7 @@ pub async fn delete_role(
 ) -> AppResult<Uuid> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageRoles)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_administrators(&txn).await?;
     let before = find_role(&txn, id).await?;
     let holders = user_role::Entity::find()
@@ -194,7 +194,7 @@ pub async fn grant_operation(
 ) -> AppResult<role::Model> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageRoles)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let role = find_role(&txn, role_id).await?;
     let held = role_operation::Entity::find_by_id((role_id, op.as_str().to_string()))
         .one(&txn)
@@ -236,7 +236,7 @@ pub async fn revoke_operation(
 ) -> AppResult<role::Model> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageRoles)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_administrators(&txn).await?;
     let role = find_role(&txn, role_id).await?;
     let removed = role_operation::Entity::delete_many()
@@ -276,7 +276,7 @@ pub async fn set_field_permission(
     use role_field_permission::{ActiveModel, Column, Entity};
     let actor = principal.actor()?;
     actor.require(Operation::ManageRoles)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let role = find_role(&txn, grant.role_id).await?;
     let key = (
         grant.role_id,

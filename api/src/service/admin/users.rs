@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{agency, app_user, role, user_role};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, IntoActiveModel,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, sea_query::Expr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -100,7 +100,7 @@ pub async fn create_user(
     }
     // Hash before the transaction: argon2 is deliberately slow.
     let hash = passwords::hash(new.password.expose()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let agency = agency::Entity::find_by_id(new.agency_id)
         .one(&txn)
         .await?
@@ -136,7 +136,7 @@ pub async fn create_user(
         disabled: false,
         external_subject: None,
         team: new.team.map(|t| t.into_string()),
-        is_vulnerable_victim_officer: false,
+        is_vulnerable_victim_officer: new.vulnerable_victim_officer,
         created_at: now,
         updated_at: now,
         created_by: Some(actor.user_id),
@@ -195,7 +195,7 @@ pub async fn set_user_disabled(
 ) -> AppResult<UserDetails> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageUsers)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_administrators(&txn).await?;
     let before = app_user::Entity::find_by_id(id)
         .one(&txn)
@@ -242,7 +242,7 @@ pub async fn reset_password(
     let actor = principal.actor()?;
     actor.require(Operation::ManageUsers)?;
     let hash = passwords::hash(password.expose()).await?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let updated = app_user::Entity::update_many()
         .col_expr(app_user::Column::PasswordHash, Expr::value(hash))
         .col_expr(app_user::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -277,7 +277,7 @@ pub async fn assign_role(
 ) -> AppResult<UserDetails> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageUsers)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let (user, role, held) = user_and_role(&txn, user_id, role_id).await?;
     let detail = if held {
         format!("unchanged: {} already holds {}", user.email, role.name)
@@ -316,7 +316,7 @@ pub async fn withdraw_role(
 ) -> AppResult<UserDetails> {
     let actor = principal.actor()?;
     actor.require(Operation::ManageUsers)?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     lock_administrators(&txn).await?;
     let (user, role, held) = user_and_role(&txn, user_id, role_id).await?;
     let detail = if held {
