@@ -262,9 +262,7 @@ async fn an_administrator_names_the_dedicated_officer_who_then_takes_high_risk_c
     assert_eq!(case["riskLevel"], "high");
     assert_eq!(case["owner"]["email"], "vvo@council.demo");
     assert_eq!(
-        app.count(&format!(
-            "SELECT COUNT(*) AS n FROM vulnerable_victim_queue WHERE assigned_at IS NULL AND case_id IN (SELECT id FROM asb_case WHERE owner_id IN (SELECT id FROM app_user WHERE email = 'vvo@council.demo'))"
-        ))
+        app.count("SELECT COUNT(*) AS n FROM vulnerable_victim_queue WHERE assigned_at IS NULL AND case_id IN (SELECT id FROM asb_case WHERE owner_id IN (SELECT id FROM app_user WHERE email = 'vvo@council.demo'))")
         .await,
         0
     );
