@@ -69,6 +69,9 @@ pub struct Limits {
     pub max_root_fields: usize,
     pub max_page_size: u64,
     pub request_timeout: Duration,
+    /// GraphQL requests per minute per signed-in user, and per client address.
+    pub rate_limit_per_user: u32,
+    pub rate_limit_per_client: u32,
 }
 
 impl Default for Limits {
@@ -82,6 +85,8 @@ impl Default for Limits {
             max_root_fields: 10,
             max_page_size: 100,
             request_timeout: Duration::from_secs(15),
+            rate_limit_per_user: 600,
+            rate_limit_per_client: 1200,
         }
     }
 }
@@ -208,6 +213,8 @@ pub struct RawSettings {
     /// Comma-separated origins, e.g. `https://portal.example.gov.uk`.
     pub cors_allowed_origins: Option<String>,
     pub overdue_check_seconds: Option<u64>,
+    pub rate_limit_per_user: Option<u32>,
+    pub rate_limit_per_client: Option<u32>,
     pub oidc_issuer: Option<String>,
     pub oidc_audience: Option<String>,
     pub oidc_jwks_url: Option<String>,
@@ -253,6 +260,8 @@ impl RawSettings {
             request_timeout_ms,
             cors_allowed_origins,
             overdue_check_seconds,
+            rate_limit_per_user,
+            rate_limit_per_client,
             oidc_issuer,
             oidc_audience,
             oidc_jwks_url,
@@ -339,6 +348,8 @@ impl RawSettings {
             ("request_timeout_ms", Int),
             ("cors_allowed_origins", Text),
             ("overdue_check_seconds", Int),
+            ("rate_limit_per_user", Int),
+            ("rate_limit_per_client", Int),
             ("oidc_issuer", Text),
             ("oidc_audience", Text),
             ("oidc_jwks_url", Text),
@@ -429,6 +440,16 @@ impl RawSettings {
                 self.request_timeout_ms,
                 defaults.request_timeout.as_millis() as u64,
             )?),
+            rate_limit_per_user: positive(
+                "rate_limit_per_user",
+                self.rate_limit_per_user,
+                defaults.rate_limit_per_user,
+            )?,
+            rate_limit_per_client: positive(
+                "rate_limit_per_client",
+                self.rate_limit_per_client,
+                defaults.rate_limit_per_client,
+            )?,
         };
         let jwt_issuer = self.jwt_issuer.unwrap_or_else(|| "asb-hub".into());
         let oidc = oidc_settings(

@@ -94,6 +94,10 @@ impl Application {
             settings: settings.clone(),
             metrics,
             keys,
+            rate_limiter: crate::http::rate_limit::RateLimiter::new(
+                settings.limits.rate_limit_per_user,
+                settings.limits.rate_limit_per_client,
+            ),
         });
         let body_limit = settings.limits.max_body_bytes;
         let route_settings = settings.clone();

@@ -489,3 +489,36 @@ async fn introspection_can_be_turned_off() {
     assert!(a.data()["__schema"].is_null(), "{}", a.body);
     assert!(!a.body.to_string().contains("\"Case\""));
 }
+
+#[tokio::test]
+async fn requests_over_the_rate_limit_get_429_with_retry_after() {
+    let app = spawn_app_with(Options {
+        demo: true,
+        raw: api::configuration::RawSettings {
+            rate_limit_per_user: Some(3),
+            rate_limit_per_client: Some(7),
+            ..Default::default()
+        },
+    })
+    .await;
+    // Each sign-in is one anonymous request from this client.
+    let officer = app.login(POLICE_OFFICER).await;
+    let housing = app.login(HOUSING_OFFICER).await;
+    for _ in 0..3 {
+        officer.query("{ viewer { roles } }", json!({})).await.ok();
+    }
+    let a = officer.query("{ viewer { roles } }", json!({})).await;
+    assert_eq!(a.status, 429);
+    assert_eq!(a.code(), "RATE_LIMITED");
+    let retry: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry));
+    // Another user has their own allowance until the client's is spent.
+    housing.query("{ viewer { roles } }", json!({})).await.ok();
+    housing.query("{ viewer { roles } }", json!({})).await.ok();
+    let a = housing.query("{ viewer { roles } }", json!({})).await;
+    assert_eq!(
+        a.code(),
+        "RATE_LIMITED",
+        "the client has spent its 7 requests"
+    );
+}

@@ -164,9 +164,19 @@ pub async fn post(
     } else {
         Json::Array(answers)
     };
-    HttpResponse::build(if single { worst } else { StatusCode::OK })
-        .content_type(rt.content_type())
-        .json(body)
+    respond(if single { worst } else { StatusCode::OK }, rt, body)
+}
+
+/// The HTTP answer; a rate-limited one carries `Retry-After`.
+fn respond(status: StatusCode, rt: ResponseType, body: Json) -> HttpResponse {
+    let mut res = HttpResponse::build(status);
+    res.content_type(rt.content_type());
+    if status == StatusCode::TOO_MANY_REQUESTS
+        && let Some(wait) = body["errors"][0]["extensions"]["retryAfter"].as_u64()
+    {
+        res.insert_header((header::RETRY_AFTER, wait.to_string()));
+    }
+    res.json(body)
 }
 
 #[derive(Deserialize)]
@@ -248,9 +258,7 @@ pub async fn get(
         }
     }
     let (status, body) = execute(&req, &state, request, rt, &request_id).await;
-    HttpResponse::build(status)
-        .content_type(rt.content_type())
-        .json(body)
+    respond(status, rt, body)
 }
 
 fn is_json(req: &HttpRequest) -> bool {
@@ -302,6 +310,24 @@ async fn execute(
             return (status, body);
         }
     };
+    let user = match &principal {
+        auth::Principal::User(a) => Some(a.user_id.to_string()),
+        auth::Principal::Anonymous { .. } => None,
+    };
+    if let Err(retry_after) = state
+        .rate_limiter
+        .check(user.as_deref(), client_addr.as_deref())
+    {
+        state
+            .metrics
+            .observe(&operation, "RATE_LIMITED", started.elapsed());
+        let mut body = json!({ "errors": [{
+            "message": "too many requests; slow down",
+            "extensions": { "code": "RATE_LIMITED", "retryAfter": retry_after }
+        }]});
+        add_request_id(&mut body, request_id);
+        return (StatusCode::TOO_MANY_REQUESTS, body);
+    }
     let mut request = request;
     let consultations = std::sync::Arc::new(crate::graphql::consultation::Consultations::default());
     if let auth::Principal::User(actor) = &principal {

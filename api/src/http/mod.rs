@@ -2,6 +2,7 @@
 
 pub mod graphql;
 mod health;
+pub mod rate_limit;
 pub mod ws;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub metrics: Metrics,
     pub keys: Arc<TokenKeys>,
+    pub rate_limiter: rate_limit::RateLimiter,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig, settings: &Settings) {
