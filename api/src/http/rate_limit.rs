@@ -69,10 +69,16 @@ mod tests {
             r.check(Some("a"), Some("1.1.1.1")).is_err(),
             "user a over 2"
         );
+        // A refused request does not count against the client.
+        assert!(r.check(Some("b"), Some("1.1.1.1")).is_ok(), "client at 3");
         assert!(
             r.check(Some("b"), Some("1.1.1.1")).is_err(),
             "client over 3"
         );
-        assert!(r.check(Some("b"), Some("2.2.2.2")).is_ok());
+        assert!(r.check(Some("c"), Some("2.2.2.2")).is_ok());
+        assert!(
+            r.check(None, Some("3.3.3.3")).is_ok(),
+            "anonymous: the client's limit only"
+        );
     }
 }
