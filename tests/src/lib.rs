@@ -47,6 +47,8 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     pub client: reqwest::Client,
     pub data_dir: PathBuf,
+    /// The database this server runs on, so a second instance can share it.
+    pub database_url: String,
     _cleanup: Cleanup,
 }
 
@@ -136,6 +138,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             .build()
             .expect("client"),
         data_dir,
+        database_url: database_url.clone(),
         _cleanup: cleanup,
     }
 }
@@ -376,5 +379,28 @@ impl TestApp {
             operation.replace('\'', "''")
         ))
         .await
+    }
+}
+
+impl TestApp {
+    /// A second server on the same database (another instance behind the load balancer). It
+    /// shares the signing secret, so a token from one works on the other.
+    pub async fn second_instance(&self) -> (String, u16) {
+        let settings = RawSettings {
+            bind: Some("127.0.0.1:0".into()),
+            database_url: Some(self.database_url.clone()),
+            data_dir: Some(self.data_dir.display().to_string()),
+            jwt_secret: Some(TEST_JWT_SECRET.into()),
+            db_max_connections: Some(5),
+            ..Default::default()
+        }
+        .resolve()
+        .expect("second instance settings");
+        let app = Application::build(settings, false)
+            .await
+            .expect("second instance");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        (format!("http://127.0.0.1:{port}"), port)
     }
 }
