@@ -8,6 +8,9 @@
 
 use std::{path::PathBuf, sync::OnceLock};
 
+pub mod private_pg;
+pub mod ws;
+
 use api::{configuration::RawSettings, startup::Application};
 pub use sea_orm::ConnectionTrait;
 use sea_orm::{Database, DatabaseConnection};
@@ -78,10 +81,20 @@ fn test_database_url() -> Option<String> {
 }
 
 pub async fn spawn_app_with(options: Options) -> TestApp {
+    spawn(options, test_database_url()).await
+}
+
+/// A server on a database created on the PostgreSQL server at `postgres_url`, whatever
+/// `TEST_DATABASE_URL` says.
+pub async fn spawn_app_on_postgres(postgres_url: &str, options: Options) -> TestApp {
+    spawn(options, Some(postgres_url.to_string())).await
+}
+
+async fn spawn(options: Options, postgres: Option<String>) -> TestApp {
     init_logging();
     let data_dir = std::env::temp_dir().join(format!("asb-test-{}", Uuid::new_v4().simple()));
     std::fs::create_dir_all(&data_dir).expect("create data dir");
-    let (database_url, cleanup) = match test_database_url() {
+    let (database_url, cleanup) = match postgres {
         None => (
             format!(
                 "sqlite://{}?mode=rwc",
@@ -230,7 +243,12 @@ impl Answer {
     pub fn codes(&self) -> Vec<String> {
         self.errors()
             .iter()
-            .filter_map(|e| e["extensions"]["code"].as_str().map(str::to_string))
+            .map(|e| {
+                e["extensions"]["code"]
+                    .as_str()
+                    .unwrap_or("(no code)")
+                    .to_string()
+            })
             .collect()
     }
 

@@ -522,3 +522,26 @@ async fn requests_over_the_rate_limit_get_429_with_retry_after() {
         "the client has spent its 7 requests"
     );
 }
+
+#[tokio::test]
+async fn a_document_that_does_not_validate_gets_a_code() {
+    let app = spawn_app().await;
+    let officer = app.login(POLICE_OFFICER).await;
+    for (query, variables) in [
+        ("{ viewer { nosuchfield } }", json!({})),
+        ("{ viewer { user { email } ", json!({})),
+        (
+            "query($id: ID!) { case(id: $id) { id } }",
+            json!({ "id": { "not": "an id" } }),
+        ),
+        (
+            "mutation($i: RecordIncidentInput!) { recordIncident(input: $i) { id } }",
+            json!({ "i": { "channel": "CARRIER_PIGEON" } }),
+        ),
+    ] {
+        let a = officer.query(query, variables).await;
+        assert_eq!(a.code(), "GRAPHQL_VALIDATION_FAILED", "{query}: {}", a.body);
+        assert!(a.body.get("data").is_none() || a.body["data"].is_null());
+    }
+    assert_eq!(app.log_count("recordIncident").await, 0);
+}

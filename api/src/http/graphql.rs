@@ -382,6 +382,10 @@ async fn execute(
     let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
+    let mut response = response;
+    for e in &mut response.errors {
+        add_missing_code(e);
+    }
     let outcome = response
         .errors
         .first()
@@ -402,6 +406,20 @@ async fn execute(
         StatusCode::OK
     };
     (status, body)
+}
+
+/// Every error carries a code. The only ones that arrive without are async-graphql's own: a
+/// document that does not parse or validate (no path), or an argument it could not coerce.
+fn add_missing_code(e: &mut async_graphql::ServerError) {
+    let ext = e.extensions.get_or_insert_with(Default::default);
+    if ext.get("code").is_none() {
+        let code = if e.path.is_empty() {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "BAD_USER_INPUT"
+        };
+        ext.set("code", code);
+    }
 }
 
 fn error_code(e: &async_graphql::ServerError) -> Option<&'static str> {
