@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::SinkExt;
-use serde_json::{Value, json};
+use serde_json::json;
 use tests::ws::*;
 use tests::*;
 use tokio_tungstenite::tungstenite::Message;
