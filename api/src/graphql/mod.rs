@@ -112,12 +112,20 @@ pub trait ContextExt {
     fn loaders(&self) -> AppResult<&loaders::Loaders>;
     /// Notes that a personal-data field of a person was disclosed.
     fn consult(&self, person: uuid::Uuid, field: &'static str);
+    /// Notes that a field of another kind of record (a document's content) was disclosed.
+    fn consult_on(&self, entity: &'static str, id: uuid::Uuid, field: &'static str);
 }
 
 impl ContextExt for Context<'_> {
     fn consult(&self, person: uuid::Uuid, field: &'static str) {
         if let Ok(c) = self.data::<Arc<consultation::Consultations>>() {
             c.note(person, field);
+        }
+    }
+
+    fn consult_on(&self, entity: &'static str, id: uuid::Uuid, field: &'static str) {
+        if let Ok(c) = self.data::<Arc<consultation::Consultations>>() {
+            c.note_on(entity, id, field);
         }
     }
 

@@ -91,6 +91,15 @@ async fn attach_document_stores_checked_evidence_and_lists_metadata_only() {
     assert_eq!(docs.len(), 1);
     assert_eq!(docs[0]["id"], id.as_str());
     assert!(docs[0].get("contentBase64").is_none());
+    let consulted = format!(
+        "operation = 'consult' AND entity = 'Document' AND entity_id = '{id}' \
+         AND fields LIKE '%contentBase64%'"
+    );
+    assert_eq!(
+        rows(&app, "access_log", &consulted).await,
+        0,
+        "metadata alone is not a reading of the content"
+    );
     let content = police
         .query(
             "query($id: ID!) { case(id: $id) { documents { contentBase64 } } }",
@@ -100,6 +109,11 @@ async fn attach_document_stores_checked_evidence_and_lists_metadata_only() {
     assert_eq!(
         content.ok()["case"]["documents"][0]["contentBase64"],
         PDF_BASE64
+    );
+    assert_eq!(
+        rows(&app, "access_log", &consulted).await,
+        1,
+        "reading the content is logged (DPA 2018 s.62)"
     );
 }
 

@@ -55,6 +55,9 @@ impl Document {
     /// The content, base64-encoded (standard alphabet, padded).
     async fn content_base64(&self, ctx: &Context<'_>) -> AppResult<Option<String>> {
         let content = ctx.loaders()?.document_contents.load_one(self.0.id).await?;
+        if content.is_some() {
+            ctx.consult_on("Document", self.0.id, "contentBase64");
+        }
         Ok(content.map(|c| base64::engine::general_purpose::STANDARD.encode(c)))
     }
 }
