@@ -24,6 +24,8 @@ pub const COUNCIL_OFFICER: &str = "asb.officer@council.demo";
 pub const CASEWORKER: &str = "caseworker@victimsupport.demo";
 pub const ADMIN: &str = "admin@hub.demo";
 pub const AUDITOR: &str = "auditor@hub.demo";
+pub const POLICE_DPO: &str = "dpo@police.demo";
+pub const COUNCIL_DPO: &str = "dpo@council.demo";
 
 pub const ALL_DEMO_USERS: &[&str] = &[
     POLICE_OFFICER,
@@ -33,6 +35,8 @@ pub const ALL_DEMO_USERS: &[&str] = &[
     CASEWORKER,
     ADMIN,
     AUDITOR,
+    POLICE_DPO,
+    COUNCIL_DPO,
 ];
 
 /// The signing secret every test server uses, so tests can forge tokens to attack it.
