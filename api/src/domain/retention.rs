@@ -21,7 +21,8 @@ pub enum RecordType {
 }
 
 impl RecordType {
-    pub const ALL: &'static [RecordType] = &[RecordType::Case, RecordType::Incident, RecordType::Person];
+    pub const ALL: &'static [RecordType] =
+        &[RecordType::Case, RecordType::Incident, RecordType::Person];
 
     /// The stored text.
     pub fn as_str(self) -> &'static str {
@@ -111,11 +112,7 @@ impl ErasureReason {
     /// the log. Values shorter than 3 characters are ignored.
     pub fn repeats(&self, value: &str) -> bool {
         let value = value.trim();
-        value.chars().count() >= 3
-            && self
-                .as_str()
-                .to_lowercase()
-                .contains(&value.to_lowercase())
+        value.chars().count() >= 3 && self.as_str().to_lowercase().contains(&value.to_lowercase())
     }
 }
 
@@ -134,7 +131,10 @@ mod tests {
     #[test]
     fn retain_days_are_bounded() {
         assert_eq!(RetainDays::parse("retainDays", 1).unwrap().days(), 1);
-        assert_eq!(RetainDays::parse("retainDays", 36_500).unwrap().days(), 36_500);
+        assert_eq!(
+            RetainDays::parse("retainDays", 36_500).unwrap().days(),
+            36_500
+        );
         for bad in [0, -1, 36_501, i32::MAX, i32::MIN] {
             assert_eq!(
                 field_of(RetainDays::parse("retainDays", bad).unwrap_err()),
@@ -153,7 +153,10 @@ mod tests {
     #[test]
     fn a_reason_is_required_and_checked() {
         for bad in [None, Some(""), Some("   "), Some("ab"), Some("two\nlines")] {
-            assert_eq!(field_of(ErasureReason::parse("reason", bad).unwrap_err()), "reason");
+            assert_eq!(
+                field_of(ErasureReason::parse("reason", bad).unwrap_err()),
+                "reason"
+            );
         }
         let r = ErasureReason::parse("reason", Some(" Retention period passed ")).unwrap();
         assert_eq!(r.as_str(), "Retention period passed");

@@ -42,9 +42,7 @@ impl DataProtectionQuery {
         person_id: ID,
     ) -> AppResult<Json<serde_json::Value>> {
         let id = parse_id("personId", &person_id)?;
-        Ok(Json(
-            export::export(ctx.db()?, ctx.principal()?, id).await?,
-        ))
+        Ok(Json(export::export(ctx.db()?, ctx.principal()?, id).await?))
     }
 
     /// Retention periods: every agency's for an administrator, otherwise the user's agency's.

@@ -21,14 +21,19 @@ pub async fn seed<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) -> Result<u64,
     let models = PERIODS
         .iter()
         .flat_map(|(agency, days)| {
-            RecordType::ALL.iter().map(move |t| retention_policy::ActiveModel {
-                id: Set(demo_id("retention_policy", format!("{agency}:{}", t.as_str()))),
-                agency_id: Set(demo_id("agency", agency)),
-                record_type: Set(t.as_str().into()),
-                retain_days: Set(*days),
-                updated_at: Set(now),
-                updated_by: Set(None),
-            })
+            RecordType::ALL
+                .iter()
+                .map(move |t| retention_policy::ActiveModel {
+                    id: Set(demo_id(
+                        "retention_policy",
+                        format!("{agency}:{}", t.as_str()),
+                    )),
+                    agency_id: Set(demo_id("agency", agency)),
+                    record_type: Set(t.as_str().into()),
+                    retain_days: Set(*days),
+                    updated_at: Set(now),
+                    updated_by: Set(None),
+                })
         })
         .collect();
     insert_missing(db, models, retention_policy::Column::Id).await

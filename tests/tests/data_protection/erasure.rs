@@ -40,129 +40,164 @@ async fn enrich_case_9(app: &TestApp) -> Added {
     let c9 = case(9);
     let officer = user(POLICE_OFFICER);
     let police = agency("police");
-    insert(app, case_share::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(c9),
-        agency_id: Set(agency("housing")),
-        legal_basis: Set("Crime and Disorder Act 1998 s.115".into()),
-        shared_by: Set(officer),
-        shared_at: Set(now),
-        revoked_at: Set(None),
-        revoked_by: Set(None),
-        revoke_reason: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-    })
+    insert(
+        app,
+        case_share::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            case_id: Set(c9),
+            agency_id: Set(agency("housing")),
+            legal_basis: Set("Crime and Disorder Act 1998 s.115".into()),
+            shared_by: Set(officer),
+            shared_at: Set(now),
+            revoked_at: Set(None),
+            revoked_by: Set(None),
+            revoke_reason: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+        },
+    )
     .await;
-    insert(app, case_location::ActiveModel {
-        case_id: Set(c9),
-        location_id: Set(demo_id("location", 0)),
-        created_at: Set(now),
-        created_by: Set(Some(officer)),
-    })
+    insert(
+        app,
+        case_location::ActiveModel {
+            case_id: Set(c9),
+            location_id: Set(demo_id("location", 0)),
+            created_at: Set(now),
+            created_by: Set(Some(officer)),
+        },
+    )
     .await;
-    insert(app, document::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(c9),
-        file_name: Set("diary.txt".into()),
-        content_type: Set("text/plain".into()),
-        size_bytes: Set(5),
-        sha256: Set("0".repeat(64)),
-        content: Set(b"diary".to_vec()),
-        description: Set(Some("Diary sheet".into())),
-        created_at: Set(now),
-        updated_at: Set(now),
-        created_by: Set(Some(officer)),
-        updated_by: Set(Some(officer)),
-    })
+    insert(
+        app,
+        document::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            case_id: Set(c9),
+            file_name: Set("diary.txt".into()),
+            content_type: Set("text/plain".into()),
+            size_bytes: Set(5),
+            sha256: Set("0".repeat(64)),
+            content: Set(b"diary".to_vec()),
+            description: Set(Some("Diary sheet".into())),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(Some(officer)),
+            updated_by: Set(Some(officer)),
+        },
+    )
     .await;
     // A note that corrects the demo note (a self-reference within the case).
-    insert(app, case_note::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(c9),
-        author_id: Set(officer),
-        body: Set("Correction: visited on the Tuesday.".into()),
-        corrects_note_id: Set(Some(demo_id("case_note", 9))),
-        created_at: Set(now),
-        updated_at: Set(now),
-        created_by: Set(Some(officer)),
-        updated_by: Set(Some(officer)),
-    })
+    insert(
+        app,
+        case_note::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            case_id: Set(c9),
+            author_id: Set(officer),
+            body: Set("Correction: visited on the Tuesday.".into()),
+            corrects_note_id: Set(Some(demo_id("case_note", 9))),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(Some(officer)),
+            updated_by: Set(Some(officer)),
+        },
+    )
     .await;
     let intervention_id = Uuid::new_v4();
-    let tool = ids_with(app, "SELECT id FROM intervention_tool WHERE code = 'ABC'", vec![]).await;
-    insert(app, intervention::ActiveModel {
-        id: Set(intervention_id),
-        case_id: Set(c9),
-        tool_id: Set(tool[0].parse().expect("tool id")),
-        subject_person_id: Set(Some(person(19))),
-        status: Set("issued".into()),
-        issued_on: Set(Some(now.date_naive())),
-        served_on: Set(None),
-        expires_on: Set(None),
-        notes: Set(Some("Signed at the station".into())),
-        version: Set(1),
-        created_at: Set(now),
-        updated_at: Set(now),
-        created_by: Set(Some(officer)),
-        updated_by: Set(Some(officer)),
-    })
+    let tool = ids_with(
+        app,
+        "SELECT id FROM intervention_tool WHERE code = 'ABC'",
+        vec![],
+    )
     .await;
-    insert(app, intervention_breach::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        intervention_id: Set(intervention_id),
-        occurred_on: Set(now.date_naive()),
-        description: Set("Shouting in the stairwell".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        created_by: Set(Some(officer)),
-        updated_by: Set(Some(officer)),
-    })
+    insert(
+        app,
+        intervention::ActiveModel {
+            id: Set(intervention_id),
+            case_id: Set(c9),
+            tool_id: Set(tool[0].parse().expect("tool id")),
+            subject_person_id: Set(Some(person(19))),
+            status: Set("issued".into()),
+            issued_on: Set(Some(now.date_naive())),
+            served_on: Set(None),
+            expires_on: Set(None),
+            notes: Set(Some("Signed at the station".into())),
+            version: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(Some(officer)),
+            updated_by: Set(Some(officer)),
+        },
+    )
+    .await;
+    insert(
+        app,
+        intervention_breach::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            intervention_id: Set(intervention_id),
+            occurred_on: Set(now.date_naive()),
+            description: Set("Shouting in the stairwell".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            created_by: Set(Some(officer)),
+            updated_by: Set(Some(officer)),
+        },
+    )
     .await;
     let review = Uuid::new_v4();
-    insert(app, case_review::ActiveModel {
-        id: Set(review),
-        case_id: Set(c9),
-        reviewer_id: Set(user(POLICE_SUPERVISOR)),
-        reviewer_agency_id: Set(police),
-        outcome: Set("changes_requested".into()),
-        comment: Set("Chase the landlord".into()),
-        level: Set("supervisor".into()),
-        risk_level: Set("medium".into()),
-        step: Set(0),
-        case_version: Set(1),
-        next_review_at: Set(now + Duration::days(28)),
-        created_at: Set(now),
-    })
+    insert(
+        app,
+        case_review::ActiveModel {
+            id: Set(review),
+            case_id: Set(c9),
+            reviewer_id: Set(user(POLICE_SUPERVISOR)),
+            reviewer_agency_id: Set(police),
+            outcome: Set("changes_requested".into()),
+            comment: Set("Chase the landlord".into()),
+            level: Set("supervisor".into()),
+            risk_level: Set("medium".into()),
+            step: Set(0),
+            case_version: Set(1),
+            next_review_at: Set(now + Duration::days(28)),
+            created_at: Set(now),
+        },
+    )
     .await;
-    insert(app, case_review_action::ActiveModel {
-        review_id: Set(review),
-        action_id: Set(demo_id("case_action", "9:0")),
-    })
+    insert(
+        app,
+        case_review_action::ActiveModel {
+            review_id: Set(review),
+            action_id: Set(demo_id("case_action", "9:0")),
+        },
+    )
     .await;
-    insert(app, victim_contact::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(c9),
-        person_id: Set(person(18)),
-        method: Set("phone".into()),
-        outcome: Set("Reassured".into()),
-        contacted_at: Set(now),
-        user_id: Set(officer),
-        agency_id: Set(police),
-        by_dedicated_officer: Set(false),
-        created_at: Set(now),
-    })
+    insert(
+        app,
+        victim_contact::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            case_id: Set(c9),
+            person_id: Set(person(18)),
+            method: Set("phone".into()),
+            outcome: Set("Reassured".into()),
+            contacted_at: Set(now),
+            user_id: Set(officer),
+            agency_id: Set(police),
+            by_dedicated_officer: Set(false),
+            created_at: Set(now),
+        },
+    )
     .await;
-    insert(app, victim_satisfaction::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(c9),
-        person_id: Set(person(18)),
-        score: Set(3),
-        comments: Set(None),
-        recorded_at: Set(now),
-        user_id: Set(officer),
-        agency_id: Set(police),
-    })
+    insert(
+        app,
+        victim_satisfaction::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            case_id: Set(c9),
+            person_id: Set(person(18)),
+            score: Set(3),
+            comments: Set(None),
+            recorded_at: Set(now),
+            user_id: Set(officer),
+            agency_id: Set(police),
+        },
+    )
     .await;
     let assessment = ids_with(
         app,
@@ -171,33 +206,42 @@ async fn enrich_case_9(app: &TestApp) -> Added {
     )
     .await;
     assert!(!assessment.is_empty(), "the demo assessed case 9's victim");
-    insert(app, vulnerable_victim_queue::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        case_id: Set(c9),
-        agency_id: Set(police),
-        assessment_id: Set(assessment[0].parse().expect("assessment id")),
-        queued_at: Set(now),
-        assigned_at: Set(None),
-        assigned_to: Set(None),
-    })
+    insert(
+        app,
+        vulnerable_victim_queue::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            case_id: Set(c9),
+            agency_id: Set(police),
+            assessment_id: Set(assessment[0].parse().expect("assessment id")),
+            queued_at: Set(now),
+            assigned_at: Set(None),
+            assigned_to: Set(None),
+        },
+    )
     .await;
     let alert_id = Uuid::new_v4();
-    insert(app, alert::ActiveModel {
-        id: Set(alert_id),
-        agency_id: Set(police),
-        kind: Set("HIGH_RISK_VICTIM".into()),
-        case_id: Set(Some(c9)),
-        person_id: Set(Some(person(18))),
-        incident_id: Set(None),
-        message: Set("A case became high risk".into()),
-        created_at: Set(now),
-    })
+    insert(
+        app,
+        alert::ActiveModel {
+            id: Set(alert_id),
+            agency_id: Set(police),
+            kind: Set("HIGH_RISK_VICTIM".into()),
+            case_id: Set(Some(c9)),
+            person_id: Set(Some(person(18))),
+            incident_id: Set(None),
+            message: Set("A case became high risk".into()),
+            created_at: Set(now),
+        },
+    )
     .await;
-    insert(app, alert_ack::ActiveModel {
-        alert_id: Set(alert_id),
-        user_id: Set(officer),
-        acked_at: Set(now),
-    })
+    insert(
+        app,
+        alert_ack::ActiveModel {
+            alert_id: Set(alert_id),
+            user_id: Set(officer),
+            acked_at: Set(now),
+        },
+    )
     .await;
     // A council incident in the police case: unlinked, not erased.
     execute(
@@ -230,7 +274,8 @@ async fn enrich_case_9(app: &TestApp) -> Added {
 /// (table, count query, values) for every row of case 9 and its own incidents (9, 21, 33).
 fn case_9_rows(added: &Added) -> Vec<(&'static str, String, Vec<SqlValue>)> {
     let c9: SqlValue = case(9).into();
-    let own = || -> Vec<SqlValue> { vec![incident(9).into(), incident(21).into(), incident(33).into()] };
+    let own =
+        || -> Vec<SqlValue> { vec![incident(9).into(), incident(21).into(), incident(33).into()] };
     let by_case = |table: &'static str| {
         (
             table,
@@ -297,7 +342,10 @@ fn case_9_rows(added: &Added) -> Vec<(&'static str, String, Vec<SqlValue>)> {
     ]
 }
 
-async fn counts(app: &TestApp, rows: &[(&'static str, String, Vec<SqlValue>)]) -> Vec<(&'static str, i64)> {
+async fn counts(
+    app: &TestApp,
+    rows: &[(&'static str, String, Vec<SqlValue>)],
+) -> Vec<(&'static str, i64)> {
     let mut out = Vec::new();
     for (table, sql, values) in rows {
         out.push((*table, count_with(app, sql, values.clone()).await));
@@ -323,15 +371,26 @@ async fn erasing_a_case_removes_every_dependent_row_and_logs_once() {
     refs.sort();
     assert_eq!(refs, vec![reference(0), reference(9)]);
     let case_q = "query($id: ID!) { case(id: $id) { title policeIntelligence } }";
-    let content = officer.query(case_q, json!({ "id": case(9).to_string() })).await;
-    let title = content.ok()["case"]["title"].as_str().expect("title").to_string();
-    let intel = content.ok()["case"]["policeIntelligence"].as_str().expect("intel").to_string();
+    let content = officer
+        .query(case_q, json!({ "id": case(9).to_string() }))
+        .await;
+    let title = content.ok()["case"]["title"]
+        .as_str()
+        .expect("title")
+        .to_string();
+    let intel = content.ok()["case"]["policeIntelligence"]
+        .as_str()
+        .expect("intel")
+        .to_string();
 
     set_policy(&dpo, agency("police"), "CASE", 1).await.ok();
     let rows = case_9_rows(&added);
     let before = counts(&app, &rows).await;
     for (table, n) in &before {
-        assert!(*n > 0, "no {table} row to erase: the test would prove nothing");
+        assert!(
+            *n > 0,
+            "no {table} row to erase: the test would prove nothing"
+        );
     }
     let log_before = app.count("SELECT COUNT(*) AS n FROM access_log").await;
 
@@ -399,7 +458,9 @@ async fn erasing_a_case_removes_every_dependent_row_and_logs_once() {
     }
 
     // Not found anywhere any more.
-    let a = officer.query(case_q, json!({ "id": case(9).to_string() })).await;
+    let a = officer
+        .query(case_q, json!({ "id": case(9).to_string() }))
+        .await;
     assert_eq!(a.code(), "NOT_FOUND");
     let a = officer
         .query(
@@ -451,13 +512,25 @@ async fn erasure_refusals_write_nothing() {
         assert_eq!(a.code(), "BAD_USER_INPUT", "{reason:?}");
         assert_eq!(a.errors()[0]["extensions"]["field"], "reason");
     }
-    let a = erase(&dpo, "CASE", case(9), Some(&format!("Erase {}", reference(9)))).await;
+    let a = erase(
+        &dpo,
+        "CASE",
+        case(9),
+        Some(&format!("Erase {}", reference(9))),
+    )
+    .await;
     assert_eq!(a.code(), "BAD_USER_INPUT");
     assert_eq!(a.errors()[0]["extensions"]["field"], "reason");
     // Another agency's case: housing's case 4 is shared with the police (and closed), the
     // council's case 5 is not shared.
-    assert_eq!(erase(&dpo, "CASE", case(4), Some(REASON)).await.code(), "FORBIDDEN");
-    assert_eq!(erase(&dpo, "CASE", case(5), Some(REASON)).await.code(), "NOT_FOUND");
+    assert_eq!(
+        erase(&dpo, "CASE", case(4), Some(REASON)).await.code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        erase(&dpo, "CASE", case(5), Some(REASON)).await.code(),
+        "NOT_FOUND"
+    );
     // Not due: an active case; a person still in cases, however old.
     let a = erase(&dpo, "CASE", case(0), Some(REASON)).await;
     assert_eq!(a.code(), "CONFLICT");
@@ -467,22 +540,31 @@ async fn erasure_refusals_write_nothing() {
         vec![(Utc::now() - Duration::days(30)).into(), person(0).into()],
     )
     .await;
-    assert_eq!(erase(&dpo, "PERSON", person(0), Some(REASON)).await.code(), "CONFLICT");
+    assert_eq!(
+        erase(&dpo, "PERSON", person(0), Some(REASON)).await.code(),
+        "CONFLICT"
+    );
     // Without the grant.
     let officer = app.login(POLICE_OFFICER).await;
-    assert_eq!(erase(&officer, "CASE", case(9), Some(REASON)).await.code(), "FORBIDDEN");
+    assert_eq!(
+        erase(&officer, "CASE", case(9), Some(REASON)).await.code(),
+        "FORBIDDEN"
+    );
     // Not due under six years.
     set_policy(&dpo, agency("police"), "CASE", 2190).await.ok();
-    assert_eq!(erase(&dpo, "CASE", case(9), Some(REASON)).await.code(), "CONFLICT");
+    assert_eq!(
+        erase(&dpo, "CASE", case(9), Some(REASON)).await.code(),
+        "CONFLICT"
+    );
 
     assert_eq!(app.log_count("eraseRecord").await, 0);
     assert_eq!(count_with(&app, case_rows, vec![case(9).into()]).await, 2);
     assert_eq!(
-        count_with(&app, "SELECT COUNT(*) AS n FROM asb_case WHERE id IN (?, ?, ?)", vec![
-            case(9).into(),
-            case(4).into(),
-            case(0).into()
-        ])
+        count_with(
+            &app,
+            "SELECT COUNT(*) AS n FROM asb_case WHERE id IN (?, ?, ?)",
+            vec![case(9).into(), case(4).into(), case(0).into()]
+        )
         .await,
         3
     );
@@ -516,23 +598,45 @@ async fn erasing_an_incident_and_a_person() {
     }
     let officer = app.login(POLICE_OFFICER).await;
     let a = officer
-        .query("query($id: ID!) { incident(id: $id) { id } }", json!({ "id": i36.to_string() }))
+        .query(
+            "query($id: ID!) { incident(id: $id) { id } }",
+            json!({ "id": i36.to_string() }),
+        )
         .await;
     assert_eq!(a.code(), "NOT_FOUND");
     // A council incident is not the police's to erase (nor to see).
-    assert_eq!(erase(&dpo, "INCIDENT", incident(39), Some(REASON)).await.code(), "NOT_FOUND");
+    assert_eq!(
+        erase(&dpo, "INCIDENT", incident(39), Some(REASON))
+            .await
+            .code(),
+        "NOT_FOUND"
+    );
 
     // A person nothing refers to, unchanged for ten days.
-    let a = erase(&dpo, "PERSON", stale, Some(&format!("Olwen {family} left the area"))).await;
+    let a = erase(
+        &dpo,
+        "PERSON",
+        stale,
+        Some(&format!("Olwen {family} left the area")),
+    )
+    .await;
     assert_eq!(a.errors()[0]["extensions"]["field"], "reason");
     let a = erase(&dpo, "PERSON", stale, Some(REASON)).await;
     assert_eq!(a.ok()["eraseRecord"]["rowsErased"], 1);
     assert_eq!(
-        count_with(&app, "SELECT COUNT(*) AS n FROM person WHERE id = ?", vec![stale.into()]).await,
+        count_with(
+            &app,
+            "SELECT COUNT(*) AS n FROM person WHERE id = ?",
+            vec![stale.into()]
+        )
+        .await,
         0
     );
     let a = officer
-        .query("query($id: ID!) { person(id: $id) { id } }", json!({ "id": stale.to_string() }))
+        .query(
+            "query($id: ID!) { person(id: $id) { id } }",
+            json!({ "id": stale.to_string() }),
+        )
         .await;
     assert_eq!(a.code(), "NOT_FOUND");
     assert_eq!(app.log_count("eraseRecord").await, 2);

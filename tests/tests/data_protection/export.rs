@@ -87,7 +87,14 @@ async fn the_export_holds_the_person_across_visible_records_only() {
 
     // The person's own fields.
     assert_eq!(doc["person"]["id"], p0.to_string());
-    for f in ["givenName", "familyName", "dateOfBirth", "phone", "address", "consentToShare"] {
+    for f in [
+        "givenName",
+        "familyName",
+        "dateOfBirth",
+        "phone",
+        "address",
+        "consentToShare",
+    ] {
         assert!(doc["person"].get(f).is_some(), "person.{f} missing: {doc}");
     }
     let phone_matches = count_with(
@@ -96,7 +103,12 @@ async fn the_export_holds_the_person_across_visible_records_only() {
         vec![
             p0.into(),
             SqlValue::from(doc["person"]["phone"].as_str().expect("phone").to_string()),
-            SqlValue::from(doc["person"]["givenName"].as_str().expect("name").to_string()),
+            SqlValue::from(
+                doc["person"]["givenName"]
+                    .as_str()
+                    .expect("name")
+                    .to_string(),
+            ),
         ],
     )
     .await;
@@ -133,7 +145,10 @@ async fn the_export_holds_the_person_across_visible_records_only() {
     .await;
     assert!(assessed > 0);
     assert_eq!(
-        doc["riskAssessments"].as_array().expect("assessments").len() as i64,
+        doc["riskAssessments"]
+            .as_array()
+            .expect("assessments")
+            .len() as i64,
         assessed
     );
 
@@ -239,7 +254,10 @@ async fn fields_the_role_may_not_read_are_absent() {
     assert!(victim["person"].get("dateOfBirth").is_none());
     let perpetrator = export_of(&caseworker, person(1)).await;
     assert!(perpetrator["person"]["familyName"].is_string());
-    assert!(perpetrator["person"].get("phone").is_none(), "{perpetrator}");
+    assert!(
+        perpetrator["person"].get("phone").is_none(),
+        "{perpetrator}"
+    );
     // Nor may it read the case's police intelligence, or incidents at all.
     let c = &victim["cases"][0]["case"];
     assert!(c["title"].is_string() && c.get("policeIntelligence").is_none());

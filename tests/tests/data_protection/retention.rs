@@ -8,14 +8,16 @@ use uuid::Uuid;
 
 use super::*;
 
-const POLICIES: &str = "{ retentionPolicies { agency { name } recordType retainDays clockStartsAt } }";
+const POLICIES: &str =
+    "{ retentionPolicies { agency { name } recordType retainDays clockStartsAt } }";
 
 #[tokio::test]
 async fn retention_periods_are_validated_and_set_by_their_agency() {
     let app = spawn_app().await;
     let dpo = app.login(POLICE_DPO).await;
     let police = agency("police");
-    let rows = "SELECT COUNT(*) AS n FROM retention_policy WHERE agency_id = ? AND retain_days = 2190";
+    let rows =
+        "SELECT COUNT(*) AS n FROM retention_policy WHERE agency_id = ? AND retain_days = 2190";
     assert_eq!(count_with(&app, rows, vec![police.into()]).await, 3);
 
     for days in [0, -5, 36_501] {
@@ -35,7 +37,10 @@ async fn retention_periods_are_validated_and_set_by_their_agency() {
     assert_eq!(a.code(), "BAD_USER_INPUT");
     assert_eq!(a.errors()[0]["extensions"]["field"], "agencyId");
     let officer = app.login(POLICE_OFFICER).await;
-    assert_eq!(set_policy(&officer, police, "CASE", 10).await.code(), "FORBIDDEN");
+    assert_eq!(
+        set_policy(&officer, police, "CASE", 10).await.code(),
+        "FORBIDDEN"
+    );
     assert_eq!(officer.query(POLICIES, json!({})).await.code(), "FORBIDDEN");
     // Nothing was written.
     assert_eq!(app.log_count("setRetentionPolicy").await, 0);
@@ -58,17 +63,31 @@ async fn retention_periods_are_validated_and_set_by_their_agency() {
         1
     );
     // The administrator sets any agency's; the DPO lists only its own agency's.
-    set_policy(&admin, agency("council"), "CASE", 1000).await.ok();
+    set_policy(&admin, agency("council"), "CASE", 1000)
+        .await
+        .ok();
     let mine = dpo.query(POLICIES, json!({})).await;
-    let mine = mine.ok()["retentionPolicies"].as_array().expect("list").clone();
+    let mine = mine.ok()["retentionPolicies"]
+        .as_array()
+        .expect("list")
+        .clone();
     assert_eq!(mine.len(), 3);
-    assert!(mine.iter().all(|p| p["agency"]["name"] == "Northshire Police"));
+    assert!(
+        mine.iter()
+            .all(|p| p["agency"]["name"] == "Northshire Police")
+    );
     let all = admin.query(POLICIES, json!({})).await;
-    let all = all.ok()["retentionPolicies"].as_array().expect("list").clone();
+    let all = all.ok()["retentionPolicies"]
+        .as_array()
+        .expect("list")
+        .clone();
     assert_eq!(all.len(), 12);
-    assert!(all.iter().any(|p| p["agency"]["name"] == "Eastbrook District Council"
-        && p["recordType"] == "CASE"
-        && p["retainDays"] == 1000));
+    assert!(
+        all.iter()
+            .any(|p| p["agency"]["name"] == "Eastbrook District Council"
+                && p["recordType"] == "CASE"
+                && p["retainDays"] == 1000)
+    );
 }
 
 fn time(v: &Value) -> DateTime<Utc> {
@@ -129,21 +148,30 @@ async fn records_due_for_review_lists_exactly_the_due_records() {
             Some("PERSON") => 5,
             other => panic!("{other:?}"),
         };
-        assert_eq!(time(&r["dueAt"]) - time(&r["clockStartedAt"]), Duration::days(days));
+        assert_eq!(
+            time(&r["dueAt"]) - time(&r["clockStartedAt"]),
+            Duration::days(days)
+        );
         assert!(time(&r["dueAt"]) <= Utc::now());
     }
-    let c = rows.iter().find(|r| r["recordType"] == "CASE").expect("the case");
-    assert_eq!(c["reference"], reference(9));
-    assert!(rows
+    let c = rows
         .iter()
-        .filter(|r| r["recordType"] != "CASE")
-        .all(|r| r["reference"].is_null()));
+        .find(|r| r["recordType"] == "CASE")
+        .expect("the case");
+    assert_eq!(c["reference"], reference(9));
+    assert!(
+        rows.iter()
+            .filter(|r| r["recordType"] != "CASE")
+            .all(|r| r["reference"].is_null())
+    );
 
     // Another agency's list holds none of these, and only its own records.
     let council_dpo = app.login(COUNCIL_DPO).await;
     assert_eq!(all_due(&council_dpo, 10).await.1, 0);
     let admin = app.login(ADMIN).await;
-    set_policy(&admin, agency("council"), "INCIDENT", 30).await.ok();
+    set_policy(&admin, agency("council"), "INCIDENT", 30)
+        .await
+        .ok();
     let (council_rows, _) = all_due(&council_dpo, 10).await;
     let council_ids = ids_of(&council_rows);
     assert!(!council_ids.is_empty());

@@ -147,7 +147,11 @@ async fn owned_record<C: ConnectionTrait>(
     id: Uuid,
 ) -> AppResult<Vec<String>> {
     let scope = Scope::new(actor.agency_id);
-    let refuse = |what: &str| Err(AppError::ForbiddenBecause(format!("only {what} may erase it")));
+    let refuse = |what: &str| {
+        Err(AppError::ForbiddenBecause(format!(
+            "only {what} may erase it"
+        )))
+    };
     match record_type {
         RecordType::Case => {
             let c = asb_case::Entity::find()
@@ -313,11 +317,7 @@ async fn erase_case<C: ConnectionTrait>(
             .add(incident::Column::ReportingAgencyId.eq(lead_agency_id)),
     )
     .await?;
-    let mut n = delete_alerts(
-        db,
-        Condition::all().add(alert::Column::CaseId.eq(case_id)),
-    )
-    .await?;
+    let mut n = delete_alerts(db, Condition::all().add(alert::Column::CaseId.eq(case_id))).await?;
     n += delete_assessments(
         db,
         Condition::all().add(risk_assessment::Column::CaseId.eq(case_id)),
@@ -380,7 +380,8 @@ async fn erase_case<C: ConnectionTrait>(
     n += delete(
         db,
         intervention_breach::Entity,
-        Condition::all().add(intervention_breach::Column::InterventionId.in_subquery(interventions)),
+        Condition::all()
+            .add(intervention_breach::Column::InterventionId.in_subquery(interventions)),
     )
     .await?;
     n += delete(

@@ -25,9 +25,7 @@ use entity::{
     intervention, intervention_breach, intervention_tool, location, person, risk_assessment,
     victim_contact, victim_satisfaction,
 };
-use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -127,7 +125,11 @@ pub async fn export(
 }
 
 impl Held {
-    async fn load(db: &DatabaseConnection, scope: &Scope, person: person::Model) -> AppResult<Self> {
+    async fn load(
+        db: &DatabaseConnection,
+        scope: &Scope,
+        person: person::Model,
+    ) -> AppResult<Self> {
         let pid = person.id;
         let parties = case_party::Entity::find()
             .filter(case_party::Column::PersonId.eq(pid))
@@ -257,7 +259,9 @@ impl Held {
         let users = staff::users_by_id(db, user_ids).await?;
         let mut agencies = staff::agencies_by_id(db, agency_ids).await?;
         for u in users.values() {
-            agencies.entry(u.agency.id).or_insert_with(|| u.agency.clone());
+            agencies
+                .entry(u.agency.id)
+                .or_insert_with(|| u.agency.clone());
         }
         Ok(Self {
             person,
@@ -315,8 +319,14 @@ impl Held {
             .put("email", p.email.clone())
             .put("preferredContact", p.preferred_contact.clone())
             .put("vulnerabilityPersonal", p.vulnerability_personal.clone())
-            .put("vulnerabilitySituational", p.vulnerability_situational.clone())
-            .put("vulnerabilityIncidental", p.vulnerability_incidental.clone())
+            .put(
+                "vulnerabilitySituational",
+                p.vulnerability_situational.clone(),
+            )
+            .put(
+                "vulnerabilityIncidental",
+                p.vulnerability_incidental.clone(),
+            )
             .put("consentToShare", p.consent_to_share)
             .put("consentLawfulBasis", p.consent_lawful_basis.clone())
             .put("consentDate", json!(p.consent_date))
@@ -367,106 +377,157 @@ impl Held {
             .put("updatedAt", json!(c.updated_at))
             .put("policeIntelligence", c.police_intelligence.clone())
             .put("tenancyDetails", c.tenancy_details.clone())
-            .put("healthSafeguardingNotes", c.health_safeguarding_notes.clone())
+            .put(
+                "healthSafeguardingNotes",
+                c.health_safeguarding_notes.clone(),
+            )
             .put_with("notes", || {
-                list(self.notes.iter().filter(|n| n.case_id == c.id).map(|n| {
-                    view.object("CaseNote")
-                        .put("id", json!(n.id))
-                        .put_with("author", || self.user(Some(n.author_id)))
-                        .put("body", n.body.clone())
-                        .put("createdAt", json!(n.created_at))
-                        .put("correctsNoteId", json!(n.corrects_note_id))
-                        .done()
-                }).collect())
+                list(
+                    self.notes
+                        .iter()
+                        .filter(|n| n.case_id == c.id)
+                        .map(|n| {
+                            view.object("CaseNote")
+                                .put("id", json!(n.id))
+                                .put_with("author", || self.user(Some(n.author_id)))
+                                .put("body", n.body.clone())
+                                .put("createdAt", json!(n.created_at))
+                                .put("correctsNoteId", json!(n.corrects_note_id))
+                                .done()
+                        })
+                        .collect(),
+                )
             })
             .put_with("actions", || {
-                list(self.actions.iter().filter(|a| a.case_id == c.id).map(|a| {
-                    view.object("CaseAction")
-                        .put("id", json!(a.id))
-                        .put("description", a.description.clone())
-                        .put_with("ownerAgency", || self.agency(Some(a.owner_agency_id)))
-                        .put_with("owner", || self.user(a.owner_id))
-                        .put("dueDate", json!(a.due_date))
-                        .put("status", a.status.clone())
-                        .put("completionNote", a.completion_note.clone())
-                        .put("completedAt", json!(a.completed_at))
-                        .done()
-                }).collect())
+                list(
+                    self.actions
+                        .iter()
+                        .filter(|a| a.case_id == c.id)
+                        .map(|a| {
+                            view.object("CaseAction")
+                                .put("id", json!(a.id))
+                                .put("description", a.description.clone())
+                                .put_with("ownerAgency", || self.agency(Some(a.owner_agency_id)))
+                                .put_with("owner", || self.user(a.owner_id))
+                                .put("dueDate", json!(a.due_date))
+                                .put("status", a.status.clone())
+                                .put("completionNote", a.completion_note.clone())
+                                .put("completedAt", json!(a.completed_at))
+                                .done()
+                        })
+                        .collect(),
+                )
             })
             .put_with("interventions", || {
-                list(self.interventions.iter().filter(|i| i.case_id == c.id).map(|i| {
-                    view.object("Intervention")
-                        .put("id", json!(i.id))
-                        .put_with("tool", || {
-                            self.tools.get(&i.tool_id).map_or(Value::Null, |t| {
-                                json!({ "id": t.id, "code": t.code, "name": t.name })
-                            })
+                list(
+                    self.interventions
+                        .iter()
+                        .filter(|i| i.case_id == c.id)
+                        .map(|i| {
+                            view.object("Intervention")
+                                .put("id", json!(i.id))
+                                .put_with("tool", || {
+                                    self.tools.get(&i.tool_id).map_or(
+                                        Value::Null,
+                                        |t| json!({ "id": t.id, "code": t.code, "name": t.name }),
+                                    )
+                                })
+                                .put("subject", json!({ "id": pid }))
+                                .put("status", i.status.clone())
+                                .put("issuedOn", json!(i.issued_on))
+                                .put("servedOn", json!(i.served_on))
+                                .put("expiresOn", json!(i.expires_on))
+                                .put("notes", i.notes.clone())
+                                .put_with("breaches", || {
+                                    list(
+                                        self.breaches
+                                            .iter()
+                                            .filter(|b| b.intervention_id == i.id)
+                                            .map(|b| {
+                                                view.object("InterventionBreach")
+                                                    .put("id", json!(b.id))
+                                                    .put("occurredOn", json!(b.occurred_on))
+                                                    .put("description", b.description.clone())
+                                                    .done()
+                                            })
+                                            .collect(),
+                                    )
+                                })
+                                .done()
                         })
-                        .put("subject", json!({ "id": pid }))
-                        .put("status", i.status.clone())
-                        .put("issuedOn", json!(i.issued_on))
-                        .put("servedOn", json!(i.served_on))
-                        .put("expiresOn", json!(i.expires_on))
-                        .put("notes", i.notes.clone())
-                        .put_with("breaches", || {
-                            list(self.breaches.iter().filter(|b| b.intervention_id == i.id).map(|b| {
-                                view.object("InterventionBreach")
-                                    .put("id", json!(b.id))
-                                    .put("occurredOn", json!(b.occurred_on))
-                                    .put("description", b.description.clone())
-                                    .done()
-                            }).collect())
-                        })
-                        .done()
-                }).collect())
+                        .collect(),
+                )
             })
             .put_with("documents", || {
-                list(self.documents.iter().filter(|d| d.case_id == c.id).map(|d| {
-                    view.object("Document")
-                        .put("id", json!(d.id))
-                        .put("fileName", d.file_name.clone())
-                        .put("contentType", d.content_type.clone())
-                        .put("sizeBytes", d.size_bytes)
-                        .put("sha256", d.sha256.clone())
-                        .put("description", d.description.clone())
-                        .put("uploadedAt", json!(d.created_at))
-                        .put_with("uploadedBy", || self.user(d.created_by))
-                        .done()
-                }).collect())
+                list(
+                    self.documents
+                        .iter()
+                        .filter(|d| d.case_id == c.id)
+                        .map(|d| {
+                            view.object("Document")
+                                .put("id", json!(d.id))
+                                .put("fileName", d.file_name.clone())
+                                .put("contentType", d.content_type.clone())
+                                .put("sizeBytes", d.size_bytes)
+                                .put("sha256", d.sha256.clone())
+                                .put("description", d.description.clone())
+                                .put("uploadedAt", json!(d.created_at))
+                                .put_with("uploadedBy", || self.user(d.created_by))
+                                .done()
+                        })
+                        .collect(),
+                )
             })
             .put_with("contacts", || {
-                list(self.contacts.iter().filter(|x| x.case_id == c.id).map(|x| {
-                    view.object("VictimContact")
-                        .put("id", json!(x.id))
-                        .put("person", json!({ "id": pid }))
-                        .put("method", x.method.clone())
-                        .put("outcome", x.outcome.clone())
-                        .put("contactedAt", json!(x.contacted_at))
-                        .put_with("contactedBy", || self.user(Some(x.user_id)))
-                        .put_with("agency", || self.agency(Some(x.agency_id)))
-                        .put("byDedicatedOfficer", x.by_dedicated_officer)
-                        .done()
-                }).collect())
+                list(
+                    self.contacts
+                        .iter()
+                        .filter(|x| x.case_id == c.id)
+                        .map(|x| {
+                            view.object("VictimContact")
+                                .put("id", json!(x.id))
+                                .put("person", json!({ "id": pid }))
+                                .put("method", x.method.clone())
+                                .put("outcome", x.outcome.clone())
+                                .put("contactedAt", json!(x.contacted_at))
+                                .put_with("contactedBy", || self.user(Some(x.user_id)))
+                                .put_with("agency", || self.agency(Some(x.agency_id)))
+                                .put("byDedicatedOfficer", x.by_dedicated_officer)
+                                .done()
+                        })
+                        .collect(),
+                )
             })
             .put_with("satisfaction", || {
-                list(self.satisfaction.iter().filter(|x| x.case_id == c.id).map(|x| {
-                    view.object("SatisfactionResponse")
-                        .put("id", json!(x.id))
-                        .put("person", json!({ "id": pid }))
-                        .put("score", x.score)
-                        .put("comments", x.comments.clone())
-                        .put("recordedAt", json!(x.recorded_at))
-                        .put_with("recordedBy", || self.user(Some(x.user_id)))
-                        .put_with("agency", || self.agency(Some(x.agency_id)))
-                        .done()
-                }).collect())
+                list(
+                    self.satisfaction
+                        .iter()
+                        .filter(|x| x.case_id == c.id)
+                        .map(|x| {
+                            view.object("SatisfactionResponse")
+                                .put("id", json!(x.id))
+                                .put("person", json!({ "id": pid }))
+                                .put("score", x.score)
+                                .put("comments", x.comments.clone())
+                                .put("recordedAt", json!(x.recorded_at))
+                                .put_with("recordedBy", || self.user(Some(x.user_id)))
+                                .put_with("agency", || self.agency(Some(x.agency_id)))
+                                .done()
+                        })
+                        .collect(),
+                )
             })
             .done()
     }
 
     fn incidents_section(&self, view: &View<'_>) -> Value {
         let mut parties: Vec<&incident_party::Model> = self.incident_parties.iter().collect();
-        parties.sort_by_key(|p| (self.incidents.get(&p.incident_id).map(|i| i.occurred_at), p.id));
+        parties.sort_by_key(|p| {
+            (
+                self.incidents.get(&p.incident_id).map(|i| i.occurred_at),
+                p.id,
+            )
+        });
         Value::Array(
             parties
                 .into_iter()
@@ -490,7 +551,9 @@ impl Held {
             .put("occurredAt", json!(i.occurred_at))
             .put("reportedAt", json!(i.reported_at))
             .put("channel", i.channel.clone())
-            .put_with("reportingAgency", || self.agency(Some(i.reporting_agency_id)))
+            .put_with("reportingAgency", || {
+                self.agency(Some(i.reporting_agency_id))
+            })
             .put("category", i.category.clone())
             .put("subType", i.sub_type.clone())
             .put("description", i.description.clone())
@@ -511,7 +574,10 @@ impl Held {
             .put("policeReference", i.police_reference.clone())
             // Only the id: the case itself is exported when the person is a party to it and
             // the agency may see it.
-            .put("case", i.case_id.map_or(Value::Null, |id| json!({ "id": id })))
+            .put(
+                "case",
+                i.case_id.map_or(Value::Null, |id| json!({ "id": id })),
+            )
             .put("hateMotivated", i.hate_motivated)
             .put("createdAt", json!(i.created_at))
             .done()
@@ -521,9 +587,18 @@ impl Held {
         view.object("RiskAssessment")
             .put("id", json!(a.id))
             .put("person", json!({ "id": a.person_id }))
-            .put("incident", a.incident_id.map_or(Value::Null, |id| json!({ "id": id })))
-            .put("case", a.case_id.map_or(Value::Null, |id| json!({ "id": id })))
-            .put("questionnaireVersion", json!({ "id": a.questionnaire_version_id }))
+            .put(
+                "incident",
+                a.incident_id.map_or(Value::Null, |id| json!({ "id": id })),
+            )
+            .put(
+                "case",
+                a.case_id.map_or(Value::Null, |id| json!({ "id": id })),
+            )
+            .put(
+                "questionnaireVersion",
+                json!({ "id": a.questionnaire_version_id }),
+            )
             .put_with("answers", || {
                 serde_json::from_str(&a.answers).unwrap_or(Value::Null)
             })

@@ -18,13 +18,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use entity::{
-    agency, asb_case, case_party, incident, incident_party, intervention, person,
-    retention_policy, risk_assessment, victim_contact, victim_flag, victim_satisfaction,
+    agency, asb_case, case_party, incident, incident_party, intervention, person, retention_policy,
+    risk_assessment, victim_contact, victim_flag, victim_satisfaction,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Query, SelectStatement},
 };
 use uuid::Uuid;
@@ -194,10 +195,10 @@ pub fn due_condition(record_type: RecordType, agency_id: Uuid, cutoff: DateTime<
         RecordType::Person => Condition::all()
             .add(person::Column::CreatedByAgencyId.eq(agency_id))
             .add(person::Column::UpdatedAt.lte(cutoff))
-            .add(person::Column::Id.not_in_subquery(referenced(
-                case_party::Entity,
-                case_party::Column::PersonId,
-            )))
+            .add(
+                person::Column::Id
+                    .not_in_subquery(referenced(case_party::Entity, case_party::Column::PersonId)),
+            )
             .add(person::Column::Id.not_in_subquery(referenced(
                 incident_party::Entity,
                 incident_party::Column::PersonId,
@@ -222,10 +223,10 @@ pub fn due_condition(record_type: RecordType, agency_id: Uuid, cutoff: DateTime<
                 intervention::Entity,
                 intervention::Column::SubjectPersonId,
             )))
-            .add(person::Column::Id.not_in_subquery(referenced(
-                person::Entity,
-                person::Column::MergedIntoId,
-            ))),
+            .add(
+                person::Column::Id
+                    .not_in_subquery(referenced(person::Entity, person::Column::MergedIntoId)),
+            ),
     }
 }
 
@@ -236,7 +237,11 @@ pub async fn is_due<C: ConnectionTrait>(
     record_type: RecordType,
     id: Uuid,
 ) -> AppResult<bool> {
-    let Some(days) = periods(db, actor.agency_id).await?.get(&record_type).copied() else {
+    let Some(days) = periods(db, actor.agency_id)
+        .await?
+        .get(&record_type)
+        .copied()
+    else {
         return Ok(false);
     };
     let cond = due_condition(record_type, actor.agency_id, days.cutoff(Utc::now()));
@@ -363,7 +368,7 @@ pub async fn due(
         total += n;
         rows.append(&mut found);
     }
-    rows.sort_by(|a, b| (a.due_at, a.id).cmp(&(b.due_at, b.id)));
+    rows.sort_by_key(|a| (a.due_at, a.id));
     rows.truncate(usize::try_from(request.fetch_limit()).unwrap_or(usize::MAX));
     Ok(Page::from_rows(rows, request, total, |r| {
         Cursor::new(time_key(&r.due_at), r.id)

@@ -32,7 +32,9 @@ impl<'a> View<'a> {
                 Disclosure::Never => false,
             };
         }
-        self.catalog.decide(Some(self.permissions), type_name, field) == FieldDecision::Allow
+        self.catalog
+            .decide(Some(self.permissions), type_name, field)
+            == FieldDecision::Allow
     }
 
     pub fn object(&self, type_name: &'static str) -> Obj<'_, 'a> {
@@ -111,7 +113,10 @@ mod tests {
         grant(&mut p, policy::VICTIM, "phone");
         grant(&mut p, "Person", "givenName");
         for (victim, expected) in [
-            (true, serde_json::json!({ "id": "p", "givenName": "A", "phone": "1" })),
+            (
+                true,
+                serde_json::json!({ "id": "p", "givenName": "A", "phone": "1" }),
+            ),
             (false, serde_json::json!({ "id": "p", "givenName": "A" })),
         ] {
             let view = View::new(&p, victim);

@@ -21,7 +21,11 @@ pub static AREA: Area = Area {
         ),
         ("Query", "retentionPolicies", Access::Op(ManageRetention)),
         ("Query", "recordsDueForReview", Access::Op(EraseRecords)),
-        ("Mutation", "setRetentionPolicy", Access::Op(ManageRetention)),
+        (
+            "Mutation",
+            "setRetentionPolicy",
+            Access::Op(ManageRetention),
+        ),
         ("Mutation", "eraseRecord", Access::Op(EraseRecords)),
     ],
     types: &[
@@ -46,7 +50,13 @@ pub static AREA: Area = Area {
         edge_fields!("RecordDue"),
         TypeFields {
             type_name: "ErasureReport",
-            public: &["recordType", "id", "erasedAt", "rowsErased", "incidentsUnlinked"],
+            public: &[
+                "recordType",
+                "id",
+                "erasedAt",
+                "rowsErased",
+                "incidentsUnlinked",
+            ],
             restricted: &[],
         },
     ],
