@@ -254,6 +254,7 @@ impl Held {
         agency_ids.extend(satisfaction.iter().map(|s| s.agency_id));
         agency_ids.extend(log.iter().filter_map(|e| e.agency_id));
         agency_ids.push(person.created_by_agency_id);
+        agency_ids.push(scope.agency_id);
         agency_ids.sort();
         agency_ids.dedup();
         let users = staff::users_by_id(db, user_ids).await?;
