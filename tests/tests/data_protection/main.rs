@@ -5,7 +5,7 @@
 //!
 //! - `export`: `subjectAccessExport`.
 //! - `retention`: `setRetentionPolicy`, `retentionPolicies`, `recordsDueForReview`.
-//! - `erasure`: `eraseRecord`.
+//! - `erasure`: `eraseRecord`, on case 9 prepared by `case_9`.
 //!
 //! Demo facts used: case `c` (reference `ASB-<year>-<c+1>`) is led by police when `c % 3 == 0`,
 //! housing when 1, council when 2, shared (with police or housing, and victim support) when `c`
@@ -14,6 +14,7 @@
 //! to 47 have no case. Incident `n` is reported by police when `n % 4` is 0 or 1, housing when 2,
 //! council when 3. Every demo record is younger than the demo retention periods.
 
+mod case_9;
 mod erasure;
 mod export;
 mod retention;
