@@ -27,6 +27,7 @@ pub mod intervention_tool;
 pub mod location;
 pub mod person;
 pub mod refresh_token;
+pub mod retention_policy;
 pub mod risk_assessment;
 pub mod risk_questionnaire;
 pub mod risk_questionnaire_version;
@@ -67,6 +68,7 @@ pub mod prelude {
     pub use super::location::Entity as Location;
     pub use super::person::Entity as Person;
     pub use super::refresh_token::Entity as RefreshToken;
+    pub use super::retention_policy::Entity as RetentionPolicy;
     pub use super::risk_assessment::Entity as RiskAssessment;
     pub use super::risk_questionnaire::Entity as RiskQuestionnaire;
     pub use super::risk_questionnaire_version::Entity as RiskQuestionnaireVersion;

@@ -8,7 +8,7 @@ use sea_orm_migration::sea_orm::{
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-const TABLES: [&str; 24] = [
+const TABLES: [&str; 25] = [
     "agency",
     "app_user",
     "role",
@@ -33,10 +33,11 @@ const TABLES: [&str; 24] = [
     "intervention",
     "intervention_breach",
     "document",
+    "retention_policy",
 ];
 
 /// A few of the indexes, one per migration.
-const INDEXES: [(&str, &str); 7] = [
+const INDEXES: [(&str, &str); 9] = [
     ("app_user", "idx_app_user_agency_id"),
     ("refresh_token", "idx_refresh_token_session_id"),
     ("access_log", "idx_access_log_operation_entity_id_at"),
@@ -47,6 +48,11 @@ const INDEXES: [(&str, &str); 7] = [
         "idx_incident_party_incident_id_person_id_part",
     ),
     ("document", "idx_document_case_id"),
+    (
+        "retention_policy",
+        "idx_retention_policy_agency_id_record_type",
+    ),
+    ("asb_case", "idx_asb_case_lead_agency_id_closed_at"),
 ];
 
 async fn assert_schema_present(db: &DatabaseConnection) -> TestResult {

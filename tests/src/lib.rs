@@ -27,6 +27,8 @@ pub const COUNCIL_OFFICER: &str = "asb.officer@council.demo";
 pub const CASEWORKER: &str = "caseworker@victimsupport.demo";
 pub const ADMIN: &str = "admin@hub.demo";
 pub const AUDITOR: &str = "auditor@hub.demo";
+pub const POLICE_DPO: &str = "dpo@police.demo";
+pub const COUNCIL_DPO: &str = "dpo@council.demo";
 
 pub const ALL_DEMO_USERS: &[&str] = &[
     POLICE_OFFICER,
@@ -36,6 +38,8 @@ pub const ALL_DEMO_USERS: &[&str] = &[
     CASEWORKER,
     ADMIN,
     AUDITOR,
+    POLICE_DPO,
+    COUNCIL_DPO,
 ];
 
 /// The signing secret every test server uses, so tests can forge tokens to attack it.

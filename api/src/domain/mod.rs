@@ -14,6 +14,7 @@ mod like;
 mod pagination;
 mod postcode;
 mod reference;
+pub mod retention;
 pub mod review;
 pub mod risk;
 pub mod safety;

@@ -9,6 +9,7 @@ mod audit;
 mod cases;
 pub mod connection;
 pub mod consultation;
+mod data_protection;
 pub mod guard;
 pub mod identity;
 pub mod loaders;
@@ -36,6 +37,7 @@ pub struct Query(
     alerts::AlertQuery,
     risk::RiskQuery,
     safety::SafetyQuery,
+    data_protection::DataProtectionQuery,
 );
 
 #[derive(MergedObject, Default)]
@@ -47,6 +49,7 @@ pub struct Mutation(
     alerts::AlertMutation,
     risk::RiskMutation,
     safety::SafetyMutation,
+    data_protection::DataProtectionMutation,
 );
 
 /// The subscription root. One area has subscriptions today; when a second comes, merge them, and

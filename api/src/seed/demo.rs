@@ -108,6 +108,22 @@ pub const USERS: &[(&str, &str, &str, &str, &str, bool)] = &[
         "Information Governance",
         false,
     ),
+    (
+        "dpo@police.demo",
+        "Ruth Adeyemi",
+        "police",
+        "data_protection_officer",
+        "Information Management",
+        false,
+    ),
+    (
+        "dpo@council.demo",
+        "Tom Bellamy",
+        "council",
+        "data_protection_officer",
+        "Information Governance",
+        false,
+    ),
 ];
 
 pub const INTERVENTION_TOOLS: &[(&str, &str, bool, Option<i32>)] = &[
@@ -229,6 +245,7 @@ pub async fn seed(db: &DatabaseConnection, settings: &Settings) -> AppResult<Str
     let inserted = seed_in(&txn, &hash, now).await.map_err(AppError::from)?
         + super::safety::seed(&txn, now).await?;
     let inserted = inserted + super::questionnaire::seed(&txn, now).await?;
+    let inserted = inserted + super::retention::seed(&txn, now).await?;
     txn.commit().await?;
     Ok(format!(
         "demo data: {inserted} rows added ({} agencies, {} users defined)",

@@ -100,6 +100,7 @@ pub const ROLES: &[RoleSpec] = &[
             ManageReferenceData,
             ManageQuestionnaires,
             ManageSafetyRules,
+            ManageRetention,
         ],
         grants: admin_grants,
     },
@@ -108,6 +109,17 @@ pub const ROLES: &[RoleSpec] = &[
         description: "Data-protection officer: reads the access log",
         operations: &[ReadAuditLog],
         grants: no_grants,
+    },
+    RoleSpec {
+        name: "data_protection_officer",
+        description: "Data-protection officer of an agency: answers subject access requests, sets retention periods, erases records past them",
+        operations: &[
+            SubjectAccessExport,
+            ReadAuditLog,
+            ManageRetention,
+            EraseRecords,
+        ],
+        grants: dpo_grants,
     },
 ];
 
@@ -287,6 +299,19 @@ fn admin_grants() -> Grants {
     g.extend(all_of("Agency", &[], true));
     g.extend(all_of("Role", &[], true));
     g
+}
+
+/// What a subject access export may contain: every case-content field, read-only, but not a
+/// document's content (the export lists documents' metadata). The role has no `VIEW_*`
+/// operation, so these grants reach data only through `subjectAccessExport`.
+fn dpo_grants() -> Grants {
+    let mut types = vec!["Case", "Person", "Incident", "RiskAssessment"];
+    types.extend(CASE_PARTS);
+    types
+        .into_iter()
+        .flat_map(|t| all_of(t, &[], false))
+        .filter(|(t, f, _)| (*t, *f) != ("Document", "contentBase64"))
+        .collect()
 }
 
 fn no_grants() -> Vec<(&'static str, &'static str, bool)> {

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod matrix;
 pub mod questionnaire;
+pub mod retention;
 pub mod safety;
 
 use uuid::Uuid;

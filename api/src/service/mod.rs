@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_query;
 pub mod auth;
 pub mod cases;
+pub mod data_protection;
 pub mod page;
 pub mod paging;
 pub mod risk;

@@ -145,7 +145,8 @@ async fn a_role_change_applies_on_the_users_next_request() {
             { "name": "MANAGE_USERS" },
             { "name": "MANAGE_ROLES" },
             { "name": "MANAGE_QUESTIONNAIRES" },
-            { "name": "MANAGE_SAFETY_RULES" }
+            { "name": "MANAGE_SAFETY_RULES" },
+            { "name": "MANAGE_RETENTION" }
         ])
     );
 }

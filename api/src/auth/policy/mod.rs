@@ -63,6 +63,9 @@ operations! {
     ContactVictims => "CONTACT_VICTIMS": "record contact with victims and their satisfaction",
     ManageSafetyRules => "MANAGE_SAFETY_RULES": "change the repeat-victim, Case Review, review-cadence and first-contact rules",
     ViewDashboard => "VIEW_DASHBOARD": "read the partnership's safety and performance figures over visible records",
+    SubjectAccessExport => "SUBJECT_ACCESS_EXPORT": "export everything the user's agency may disclose about one person, with its access history",
+    ManageRetention => "MANAGE_RETENTION": "set how long the user's agency keeps each type of record",
+    EraseRecords => "ERASE_RECORDS": "list the agency's records due for review under its retention policy, and erase them",
 }
 
 /// What a root field needs.

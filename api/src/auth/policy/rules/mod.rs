@@ -6,6 +6,7 @@ mod alerts;
 mod audit;
 mod cases;
 mod connection;
+mod data_protection;
 mod identity;
 mod risk;
 mod safety;
@@ -21,4 +22,5 @@ pub static AREAS: &[&Area] = &[
     &alerts::AREA,
     &risk::AREA,
     &safety::AREA,
+    &data_protection::AREA,
 ];
