@@ -62,6 +62,15 @@ async fn a_high_assessment_assigns_the_case_to_the_dedicated_officer() {
         1
     );
     assert_eq!(app.log_count("submitRiskAssessment").await, 1);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM access_log WHERE operation = 'submitRiskAssessment' \
+             AND (detail LIKE '%22%' OR detail LIKE '%high%' OR detail LIKE '%score%')"
+        )
+        .await,
+        0,
+        "the log keeps the fact of the assessment, not its score or level"
+    );
 
     // Demo case 0 (police, high) waits in the queue; now that the police name an officer, the
     // next high assessment assigns it and takes it off the queue.

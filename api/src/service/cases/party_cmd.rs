@@ -86,11 +86,7 @@ pub async fn add(
         Entry::new("addParty")
             .entity("Case", case_id)
             .fields(["parties"])
-            .detail(format!(
-                "party {} (person {person_id}) as {}",
-                party.id,
-                role.as_str()
-            )),
+            .detail(format!("party {} (person {person_id})", party.id)),
     )
     .await?;
     txn.commit().await?;
@@ -148,10 +144,7 @@ pub async fn remove(
         Entry::new("removeParty")
             .entity("Case", party.case_id)
             .fields(["parties"])
-            .detail(format!(
-                "party {party_id} (person {}) as {}",
-                party.person_id, party.role
-            )),
+            .detail(format!("party {party_id} (person {})", party.person_id)),
     )
     .await?;
     txn.commit().await?;

@@ -170,13 +170,9 @@ pub async fn submit(
     .insert(&txn)
     .await?;
 
-    let mut detail = format!(
-        "score {}, computed {}, level {}",
-        scored.score, scored.computed, level
-    );
-    if !scored.forced_by.is_empty() {
-        detail.push_str(&format!(", forced high by {}", scored.forced_by.join(", ")));
-    }
+    // The log says what was done, never the answers, the score or the level: those are the
+    // victim's data, and the log outlives them when they are erased.
+    let mut detail = String::from("assessment recorded");
     if let Some(case) = case {
         let effects = case_effects::apply(&txn, actor, case, &assessment, level, now).await?;
         detail.push_str(&effects.describe());

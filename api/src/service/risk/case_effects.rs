@@ -41,8 +41,8 @@ pub struct Effects {
 impl Effects {
     pub fn describe(&self) -> String {
         let mut s = String::new();
-        if let Some((from, to)) = &self.level {
-            s.push_str(&format!("; case risk {from} -> {to}"));
+        if self.level.is_some() {
+            s.push_str("; case risk level changed");
         }
         if let Some(u) = self.assigned_to {
             s.push_str(&format!("; case assigned to vulnerable-victim officer {u}"));
