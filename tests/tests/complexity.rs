@@ -156,6 +156,15 @@ async fn nested_lists_multiply_and_depth_is_named() {
         )
         .await;
     assert_limit(&a, "max_depth = 7");
+
+    // Far deeper, the parser's own guard refuses it, with the same code.
+    let deep = format!(
+        "{{ cases {{ edges {{ node {{ {} id {} }} }} }} }}",
+        "parties { person { cases { case { ".repeat(8),
+        "} } } } ".repeat(8)
+    );
+    let a = officer.query(&deep, json!({})).await;
+    assert_limit(&a, "max_depth = 7");
 }
 
 #[tokio::test]
@@ -176,4 +185,115 @@ async fn a_page_size_out_of_range_is_bad_input_not_a_cost() {
         .query("{ auditLog(first: 2147483647) { totalCount } }", json!({}))
         .await;
     assert_eq!(a.code(), "BAD_USER_INPUT", "{}", a.body);
+}
+
+/// The standard introspection query (graphql-js and graphql-core, which GraphiQL, code generators
+/// and schemathesis send): its `ofType` chain is nine levels deep.
+const INTROSPECTION: &str = r#"query IntrospectionQuery {
+  __schema {
+    queryType { name kind }
+    mutationType { name kind }
+    subscriptionType { name kind }
+    types {
+      ...FullType
+    }
+    directives {
+      name
+      description
+      locations
+      args {
+        ...InputValue
+      }
+    }
+  }
+}
+fragment FullType on __Type {
+  kind
+  name
+  description
+  fields(includeDeprecated: true) {
+    name
+    description
+    args {
+      ...InputValue
+    }
+    type {
+      ...TypeRef
+    }
+    isDeprecated
+    deprecationReason
+  }
+  inputFields {
+    ...InputValue
+  }
+  interfaces {
+    ...TypeRef
+  }
+  enumValues(includeDeprecated: true) {
+    name
+    description
+    isDeprecated
+    deprecationReason
+  }
+  possibleTypes {
+    ...TypeRef
+  }
+}
+fragment InputValue on __InputValue {
+  name
+  description
+  type { ...TypeRef }
+  defaultValue
+}
+fragment TypeRef on __Type {
+  kind
+  name
+  ofType {
+    name
+    kind
+    ofType {
+      name
+      kind
+      ofType {
+        name
+        kind
+        ofType {
+          name
+          kind
+          ofType {
+            name
+            kind
+            ofType {
+              name
+              kind
+              ofType {
+                name
+                kind
+                ofType {
+                  name
+                  kind
+                  ofType {
+                    name
+                    kind
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}"#;
+
+#[tokio::test]
+async fn the_standard_introspection_query_fits_the_limits() {
+    let app = spawn_app().await;
+    let a = app.anonymous(INTROSPECTION, json!({})).await;
+    let types = a.ok()["__schema"]["types"].as_array().unwrap().len();
+    assert!(types > 50, "{types} types");
+    // Depth still counts everything else inside introspection.
+    let deep = "{ __type(name: \"Case\") { fields { type { fields { type { fields { type { fields { type { fields { type { fields { name } } } } } } } } } } } } }";
+    let a = app.anonymous(deep, json!({})).await;
+    assert_limit(&a, "max_depth = 12");
 }

@@ -1,6 +1,9 @@
 //! Query cost limits, checked before anything executes: depth (`max_depth`) and complexity
 //! (`max_complexity`), both refused with `LIMIT_EXCEEDED` and a message naming the limit.
 //!
+//! Depth counts nested fields, fragments inlined; introspection's `ofType` chains do not count
+//! (see [`depth`]), so GraphiQL and code generators can read the schema when introspection is on.
+//!
 //! Complexity estimates the size of the answer. A field costs 1 plus what it selects; a list
 //! multiplies what it selects by how many items it may hold:
 //! - a paginated connection (every field taking `first`) by its `first`, or the default page size
@@ -74,9 +77,38 @@ impl Extension for QueryLimits {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        if let Some(settings) = ctx.data_opt::<Arc<Settings>>() {
-            check_page_sizes(&doc, variables, settings.limits.max_page_size)?;
+        let settings = ctx.data_opt::<Arc<Settings>>();
+        let doc = next.run(ctx, query, variables).await.map_err(|e| {
+            // The parser's own nesting guard (twice `max_depth`) and directive limit answer in
+            // plain text; give them the same code as every other limit.
+            match settings {
+                Some(s) if e.message.starts_with("The recursion depth of the query") => {
+                    limit_error(format!(
+                        "query nested too deep: more than {} levels of braces (limit: \
+                         max_depth = {})",
+                        s.limits.max_depth * 2,
+                        s.limits.max_depth
+                    ))
+                }
+                _ if e
+                    .message
+                    .starts_with("The number of directives on the field") =>
+                {
+                    limit_error(format!("{} (limit: directives per field)", e.message))
+                }
+                _ => e,
+            }
+        })?;
+        if let Some(settings) = settings {
+            let limits = &settings.limits;
+            let depth = depth(&doc);
+            if depth > limits.max_depth {
+                return Err(limit_error(format!(
+                    "query too deep: {depth} levels (limit: max_depth = {})",
+                    limits.max_depth
+                )));
+            }
+            check_page_sizes(&doc, variables, limits.max_page_size)?;
         }
         Ok(doc)
     }
@@ -91,12 +123,6 @@ impl Extension for QueryLimits {
             return Ok(result);
         };
         let limits = &settings.limits;
-        if result.depth > limits.max_depth {
-            return Err(vec![limit_error(format!(
-                "query too deep: {} levels (limit: max_depth = {})",
-                result.depth, limits.max_depth
-            ))]);
-        }
         if result.complexity > limits.max_complexity {
             return Err(vec![limit_error(format!(
                 "query too complex: {} (limit: max_complexity = {}); ask for fewer items \
@@ -106,6 +132,68 @@ impl Extension for QueryLimits {
         }
         Ok(result)
     }
+}
+
+/// The deepest nesting of fields in any operation, fragments inlined. Inside introspection
+/// (`__schema`, `__type`), `ofType` links do not count: each names one type, so a chain of them
+/// cannot multiply an answer, and the standard introspection query of GraphiQL and of client
+/// code generators (nine `ofType` levels deep) must fit under the limit.
+pub fn depth(doc: &ExecutableDocument) -> usize {
+    struct Walk<'a> {
+        doc: &'a ExecutableDocument,
+        /// Depth of each fragment's own selection, by (name, inside introspection).
+        memo: HashMap<(&'a str, bool), usize>,
+        /// Fragments being expanded, to stop at a cycle (validation refuses cycles later).
+        stack: Vec<&'a str>,
+    }
+    impl<'a> Walk<'a> {
+        fn set(&mut self, set: &'a SelectionSet, introspection: bool) -> usize {
+            let mut deepest = 0;
+            for item in &set.items {
+                let d = match &item.node {
+                    Selection::Field(f) => {
+                        let name = f.node.name.node.as_str();
+                        let inside = introspection || name.starts_with("__");
+                        let own = usize::from(!(introspection && name == "ofType"));
+                        own + self.set(&f.node.selection_set.node, inside)
+                    }
+                    Selection::InlineFragment(i) => {
+                        self.set(&i.node.selection_set.node, introspection)
+                    }
+                    Selection::FragmentSpread(s) => {
+                        let name = s.node.fragment_name.node.as_str();
+                        if let Some(d) = self.memo.get(&(name, introspection)) {
+                            *d
+                        } else if self.stack.contains(&name) {
+                            0
+                        } else if let Some(fragment) =
+                            self.doc.fragments.get(&s.node.fragment_name.node)
+                        {
+                            self.stack.push(name);
+                            let d = self.set(&fragment.node.selection_set.node, introspection);
+                            self.stack.pop();
+                            self.memo.insert((name, introspection), d);
+                            d
+                        } else {
+                            0
+                        }
+                    }
+                };
+                deepest = deepest.max(d);
+            }
+            deepest
+        }
+    }
+    let mut walk = Walk {
+        doc,
+        memo: HashMap::new(),
+        stack: Vec::new(),
+    };
+    doc.operations
+        .iter()
+        .map(|(_, op)| walk.set(&op.node.selection_set.node, false))
+        .max()
+        .unwrap_or(0)
 }
 
 /// Refuses a `first` outside `1..=max`, given literally, by a variable, or by a variable's
@@ -173,6 +261,27 @@ fn check_page_sizes(doc: &ExecutableDocument, variables: &Variables, max: u64) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn depth_inlines_fragments_and_skips_introspection_type_chains() {
+        let d = |q: &str| depth(&async_graphql::parser::parse_query(q).unwrap());
+        assert_eq!(d("{ a { b { c } } }"), 3);
+        assert_eq!(d("{ a { ...F } } fragment F on T { b { c } }"), 3);
+        assert_eq!(
+            d("{ ...F } fragment F on Q { ...G ...G } fragment G on Q { a { b } }"),
+            2
+        );
+        assert_eq!(
+            d(
+                "{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }"
+            ),
+            5
+        );
+        // Outside introspection a field called ofType counts like any other.
+        assert_eq!(d("{ a { ofType { ofType { b } } } }"), 4);
+        // A cycle ends the walk; validation refuses it afterwards.
+        assert_eq!(d("{ ...A } fragment A on Q { x { ...A } }"), 1);
+    }
 
     #[test]
     fn pages_multiply_by_first_and_nested_lists_by_their_typical_size() {
