@@ -159,7 +159,10 @@ class Resp:
         return self.body.get("data")
 
     def short(self) -> str:
-        codes = ",".join(str(c) for c in self.codes) or "-"
+        counts: dict = {}
+        for c in self.codes:
+            counts[str(c)] = counts.get(str(c), 0) + 1
+        codes = ",".join(c if n == 1 else f"{c} x{n}" for c, n in sorted(counts.items())) or "-"
         return f"HTTP {self.status}, codes [{codes}]"
 
 
@@ -488,6 +491,24 @@ class Suite:
                                f"{len(forbidden)} fields: {', '.join(forbidden)[:120]}",
                                "every one null, FORBIDDEN_FIELD (or the root refused)", r, held,
                                f"{r.short()}, non-null forbidden: {leaked or 'none'}")
+
+        # Victim support reads a person's details only when the person is a victim in a case it
+        # can see: never a perpetrator's or a witness's, by any path.
+        r = self.c.as_("victim_caseworker",
+                       "{ cases(first: 100) { edges { node { parties { role person { id phone email address "
+                       "dateOfBirth vulnerabilityPersonal } } } } } people(first: 100) { edges { node { id phone "
+                       "email address } } } }")
+        parties = [p for e in (((r.data or {}).get("cases") or {}).get("edges") or [])
+                   for p in (e["node"].get("parties") or [])]
+        victims = {p["person"]["id"] for p in parties if p.get("person") and str(p.get("role")).lower() == "victim"}
+        others = [p["person"] for p in parties if p.get("person") and p["person"]["id"] not in victims]
+        others += [e["node"] for e in (((r.data or {}).get("people") or {}).get("edges") or [])
+                   if e["node"]["id"] not in victims]
+        shown = sorted({k for person in others for k, v in person.items() if k != "id" and v is not None})
+        self.check(cat, "victim_caseworker: details of people who are not victims",
+                   f"phone, email, address, ... of {len(others)} non-victim parties and people "
+                   f"({len(victims)} victims seen)", "all null", r,
+                   bool(victims) and bool(others) and not shown, f"{r.short()}, non-null: {shown or 'none'}")
 
         # Values a role may not read never appear anywhere in its answers (error texts included).
         secrets = self.secret_values()
