@@ -674,7 +674,7 @@ class Suite:
         ws_url = self.c.url.replace("http", "ws", 1) + "/graphql"
 
         def open_ws(token):
-            ws = connect(ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10)
+            ws = connect(ws_url, subprotocols=["graphql-transport-ws"], open_timeout=10, legacy=True)
             ws.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
             return ws
 
