@@ -218,14 +218,10 @@ pub async fn get(
     // text up now, so that the rule below sees what would run. The schema's gate decides.
     let query = match (params.query, &state.settings.persisted_queries, &extensions) {
         (Some(q), _, _) => q,
-        (None, Some(manifest), Some(ext)) => {
-            let mut probe = Request::new("");
-            probe.extensions = ext.clone();
-            match crate::http::persisted::requested_hash(&probe) {
-                Ok(Some(hash)) => manifest.text(&hash).unwrap_or_default().to_string(),
-                _ => String::new(),
-            }
-        }
+        (None, Some(manifest), Some(ext)) => match crate::http::persisted::requested_hash(ext) {
+            Ok(Some(hash)) => manifest.text(&hash).unwrap_or_default().to_string(),
+            _ => String::new(),
+        },
         (None, _, _) => return bad("the `query` parameter is required"),
     };
     if query.len() > state.settings.limits.max_body_bytes {

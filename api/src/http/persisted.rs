@@ -152,7 +152,7 @@ impl PersistedQueries {
 
     /// Admits a request, filling in its text when only the hash was sent, or says why not.
     pub fn admit(&self, mut request: Request) -> Result<Request, Refusal> {
-        let hash = requested_hash(&request)?;
+        let hash = requested_hash(&request.extensions)?;
         let has_text = !request.query.trim().is_empty();
         match (hash, has_text) {
             (Some(hash), false) => {
@@ -175,8 +175,8 @@ impl PersistedQueries {
 
 /// `extensions.persistedQuery.sha256Hash`, if the request names one. A `persistedQuery` without
 /// a string hash names nothing that could be allowed.
-pub fn requested_hash(request: &Request) -> Result<Option<String>, Refusal> {
-    let Some(pq) = request.extensions.0.get("persistedQuery") else {
+pub fn requested_hash(extensions: &async_graphql::Extensions) -> Result<Option<String>, Refusal> {
+    let Some(pq) = extensions.0.get("persistedQuery") else {
         return Ok(None);
     };
     let Value::Object(pq) = pq else {
