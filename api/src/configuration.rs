@@ -10,10 +10,13 @@ use std::{
     fmt,
     net::SocketAddr,
     path::{Path, PathBuf},
+    sync::Arc,
     time::Duration,
 };
 
 use serde::Deserialize;
+
+use crate::http::persisted::PersistedQueries;
 
 /// Environment variable prefix for every setting.
 pub const ENV_PREFIX: &str = "ASB_HUB_";
@@ -80,7 +83,7 @@ impl Default for Limits {
             max_body_bytes: 2 * 1024 * 1024,
             max_batch: 1,
             max_depth: 12,
-            max_complexity: 5_000,
+            max_complexity: 10_000,
             max_aliases: 30,
             max_root_fields: 10,
             max_page_size: 100,
@@ -116,6 +119,8 @@ pub struct Settings {
     pub overdue_check_interval: Duration,
     /// The optional external identity provider; `None` unless `oidc_issuer` is set.
     pub oidc: Option<OidcSettings>,
+    /// Persisted-query allow-list mode: only these operations run. Off (`None`) by default.
+    pub persisted_queries: Option<Arc<PersistedQueries>>,
 }
 
 /// Where the external identity provider publishes its signing keys.
@@ -162,6 +167,7 @@ impl Settings {
             cors_allowed_origins: Vec::new(),
             overdue_check_interval: Duration::from_secs(60),
             oidc: None,
+            persisted_queries: None,
         }
     }
 }
@@ -221,6 +227,8 @@ pub struct RawSettings {
     pub oidc_jwks_file: Option<String>,
     pub oidc_subject_claim: Option<String>,
     pub oidc_jwks_min_refresh_seconds: Option<u64>,
+    /// Path of a persisted-query manifest (see `http::persisted`).
+    pub persisted_queries: Option<String>,
 }
 
 macro_rules! overlay {
@@ -268,6 +276,7 @@ impl RawSettings {
             oidc_jwks_file,
             oidc_subject_claim,
             oidc_jwks_min_refresh_seconds,
+            persisted_queries,
         );
     }
 
@@ -356,6 +365,7 @@ impl RawSettings {
             ("oidc_jwks_file", Text),
             ("oidc_subject_claim", Text),
             ("oidc_jwks_min_refresh_seconds", Int),
+            ("persisted_queries", Text),
         ])
     }
 
@@ -502,8 +512,19 @@ impl RawSettings {
                 60,
             )?),
             oidc,
+            persisted_queries: persisted_queries(self.persisted_queries)?,
         })
     }
+}
+
+/// Loads and checks the persisted-query manifest, when one is configured.
+fn persisted_queries(path: Option<String>) -> Result<Option<Arc<PersistedQueries>>, ConfigError> {
+    let Some(path) = path.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    PersistedQueries::load(Path::new(&path))
+        .map(|m| Some(Arc::new(m)))
+        .map_err(|e| ConfigError::new(setting_name("persisted_queries"), e))
 }
 
 /// Each origin must be a plain `scheme://host[:port]`; `*` is refused, so that credentials can

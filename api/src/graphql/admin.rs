@@ -78,6 +78,7 @@ impl AdminQuery {
     }
 
     /// Users by email, optionally filtered.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn users(
         &self,
         ctx: &Context<'_>,

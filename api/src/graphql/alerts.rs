@@ -62,6 +62,7 @@ pub struct AlertQuery;
 #[Object]
 impl AlertQuery {
     /// The user's agency's alerts, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn alerts(
         &self,
         ctx: &Context<'_>,

@@ -106,6 +106,7 @@ impl TryFrom<AccessLogFilter> for LogFilter {
 #[Object]
 impl AuditQuery {
     /// The access log, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn audit_log(
         &self,
         ctx: &Context<'_>,
@@ -124,6 +125,7 @@ impl AuditQuery {
     }
 
     /// Who has read or changed this person's record, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn access_history(
         &self,
         ctx: &Context<'_>,

@@ -20,6 +20,7 @@ use crate::{
         policy::{self, FieldDecision, RefuseReason},
     },
     error::AppError,
+    graphql::limits::limit_error,
 };
 
 pub struct FieldGuard;
@@ -137,7 +138,7 @@ impl Extension for FieldGuardExtension {
 }
 
 /// Refuses a document with too many aliases or root fields, before anything runs. Depth and
-/// complexity are limited by the schema itself.
+/// complexity are limited in `limits.rs`.
 fn check_shape(
     doc: &async_graphql::parser::types::ExecutableDocument,
     limits: &crate::configuration::Limits,
@@ -182,12 +183,4 @@ fn check_shape(
         )));
     }
     Ok(())
-}
-
-fn limit_error(message: String) -> ServerError {
-    let mut e = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", "LIMIT_EXCEEDED");
-    e.extensions = Some(ext);
-    e
 }

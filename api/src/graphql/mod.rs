@@ -12,6 +12,7 @@ pub mod consultation;
 mod data_protection;
 pub mod guard;
 pub mod identity;
+pub mod limits;
 pub mod loaders;
 mod risk;
 mod safety;
@@ -80,11 +81,14 @@ pub fn build_schema(
         Subscription::default(),
     )
     .extension(guard::FieldGuard)
-    .limit_depth(limits.max_depth)
-    .limit_complexity(limits.max_complexity)
+    // Depth and complexity are checked by `limits`, which names the limit in its refusal.
+    .extension(self::limits::QueryLimits)
     .limit_recursive_depth(limits.max_depth * 2)
     .limit_directives(10)
     .disable_suggestions();
+    if let Some(manifest) = &settings.persisted_queries {
+        builder = builder.extension(crate::http::persisted::PersistedQueryGate(manifest.clone()));
+    }
     if !settings.introspection {
         builder = builder.disable_introspection();
     }

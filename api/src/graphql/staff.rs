@@ -112,6 +112,7 @@ impl Role {
     }
 
     /// The users who hold the role.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn users(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<User>>> {
         let users = staff::role_users(ctx.db()?, self.0.id).await?;
         Ok(Some(users.into_iter().map(User).collect()))

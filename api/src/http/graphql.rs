@@ -207,8 +207,22 @@ pub async fn get(
     let Ok(web::Query(params)) = params else {
         return bad("the query string is not a valid GraphQL-over-HTTP request");
     };
-    let Some(query) = params.query else {
-        return bad("the `query` parameter is required");
+    let extensions: Option<async_graphql::Extensions> = match params.extensions.as_deref() {
+        Some(ext) => match serde_json::from_str(ext) {
+            Ok(v) => Some(v),
+            Err(_) => return bad("`extensions` is not valid JSON"),
+        },
+        None => None,
+    };
+    // In persisted-query mode a registered operation may be named by its hash alone; look its
+    // text up now, so that the rule below sees what would run. The schema's gate decides.
+    let query = match (params.query, &state.settings.persisted_queries, &extensions) {
+        (Some(q), _, _) => q,
+        (None, Some(manifest), Some(ext)) => match crate::http::persisted::requested_hash(ext) {
+            Ok(Some(hash)) => manifest.text(&hash).unwrap_or_default().to_string(),
+            _ => String::new(),
+        },
+        (None, _, _) => return bad("the `query` parameter is required"),
     };
     if query.len() > state.settings.limits.max_body_bytes {
         return request_error(
@@ -251,11 +265,8 @@ pub async fn get(
             Err(_) => return bad("`variables` is not valid JSON"),
         }
     }
-    if let Some(ext) = params.extensions {
-        match serde_json::from_str(&ext) {
-            Ok(v) => request.extensions = v,
-            Err(_) => return bad("`extensions` is not valid JSON"),
-        }
+    if let Some(ext) = extensions {
+        request.extensions = ext;
     }
     let (status, body) = execute(&req, &state, request, rt, &request_id).await;
     respond(status, rt, body)

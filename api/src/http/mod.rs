@@ -2,6 +2,7 @@
 
 pub mod graphql;
 mod health;
+pub mod persisted;
 pub mod rate_limit;
 pub mod ws;
 

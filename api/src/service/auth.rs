@@ -43,7 +43,9 @@ pub async fn login(
 ) -> AppResult<Tokens> {
     use entity::{agency, app_user};
     let email = email.trim().to_lowercase();
-    if email.is_empty() || email.len() > 320 {
+    // Control characters cannot be in an address; a NUL would also reach PostgreSQL, which
+    // refuses it in text, as an internal error.
+    if email.is_empty() || email.len() > 320 || email.chars().any(char::is_control) {
         return Err(AppError::bad_input("email", "must be an email address"));
     }
     if throttled(db, principal, &email).await? {

@@ -59,6 +59,7 @@ impl Incident {
             None => Ok(None),
         }
     }
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn parties(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<IncidentParty>>> {
         let rows = ctx.loaders()?.incident_parties.load_one(self.0.id).await?;
         Ok(Some(

@@ -138,6 +138,7 @@ impl Person {
         self.0.merged_into_id.map(gid)
     }
     /// The cases, visible to the user, in which this person takes part.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn cases(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<PersonCase>>> {
         let rows = ctx.loaders()?.person_cases.load_one(self.0.id).await?;
         Ok(Some(
@@ -149,6 +150,7 @@ impl Person {
     }
     /// Risk assessments of this person linked to incidents or cases the user may see, oldest
     /// first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn risk_assessments(
         &self,
         ctx: &Context<'_>,
@@ -156,6 +158,7 @@ impl Person {
         crate::graphql::risk::of_person(ctx, self.0.id).await
     }
     /// The incidents, visible to the user, in which this person takes part.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn incidents(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<IncidentParty>>> {
         let rows = ctx.loaders()?.person_incidents.load_one(self.0.id).await?;
         Ok(Some(

@@ -178,6 +178,7 @@ impl CaseQuery {
         ))
     }
 
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn cases(
         &self,
         ctx: &Context<'_>,
@@ -208,6 +209,7 @@ impl CaseQuery {
         Ok(Incident(records::incident(ctx.db()?, actor, id).await?))
     }
 
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn incidents(
         &self,
         ctx: &Context<'_>,
@@ -244,6 +246,7 @@ impl CaseQuery {
         Ok(Person(records::person(ctx.db()?, actor, id).await?))
     }
 
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn people(
         &self,
         ctx: &Context<'_>,

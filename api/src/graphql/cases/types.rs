@@ -94,6 +94,7 @@ impl Case {
         self.0.health_safeguarding_notes.as_deref()
     }
     /// People and their role in this case.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn parties(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CaseParty>>> {
         let rows = ctx.loaders()?.case_parties.load_one(self.0.id).await?;
         Ok(Some(
@@ -104,6 +105,7 @@ impl Case {
         ))
     }
     /// Incidents linked to this case.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn incidents(
         &self,
         ctx: &Context<'_>,
@@ -116,6 +118,7 @@ impl Case {
                 .collect(),
         ))
     }
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn locations(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Location>>> {
         let loaders = ctx.loaders()?;
         let links = loaders
@@ -132,6 +135,7 @@ impl Case {
         ))
     }
     /// Agencies this case is shared with, including revoked shares.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn shares(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CaseShare>>> {
         let rows = ctx.loaders()?.case_shares.load_one(self.0.id).await?;
         Ok(Some(
@@ -142,6 +146,7 @@ impl Case {
         ))
     }
     /// The problem-solving plan.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn actions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CaseAction>>> {
         let rows = ctx.loaders()?.case_actions.load_one(self.0.id).await?;
         Ok(Some(
@@ -152,6 +157,7 @@ impl Case {
         ))
     }
     /// Append-only notes, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn notes(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CaseNote>>> {
         let rows = ctx.loaders()?.case_notes.load_one(self.0.id).await?;
         Ok(Some(
@@ -159,6 +165,7 @@ impl Case {
         ))
     }
     /// Attached evidence, oldest first; the content only when `contentBase64` is asked for.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn documents(
         &self,
         ctx: &Context<'_>,
@@ -167,6 +174,7 @@ impl Case {
     }
 
     /// Risk assessments of this case's victims, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn risk_assessments(
         &self,
         ctx: &Context<'_>,
@@ -175,6 +183,7 @@ impl Case {
     }
 
     /// Supervisors' reviews, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn reviews(
         &self,
         ctx: &Context<'_>,
@@ -182,6 +191,7 @@ impl Case {
         crate::graphql::safety::case_reviews(ctx, self.0.id).await
     }
     /// Contacts with the case's victims, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn contacts(
         &self,
         ctx: &Context<'_>,
@@ -189,6 +199,7 @@ impl Case {
         crate::graphql::safety::case_contacts(ctx, self.0.id).await
     }
     /// Victims' satisfaction responses, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn satisfaction(
         &self,
         ctx: &Context<'_>,
@@ -196,6 +207,7 @@ impl Case {
         crate::graphql::safety::case_satisfaction(ctx, self.0.id).await
     }
     /// Legal interventions.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn interventions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<Intervention>>> {
         let rows = ctx
             .loaders()?
@@ -413,6 +425,7 @@ impl Intervention {
     async fn notes(&self) -> Option<&str> {
         self.0.notes.as_deref()
     }
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn breaches(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<InterventionBreach>>> {
         let rows = ctx.loaders()?.breaches.load_one(self.0.id).await?;
         Ok(Some(

@@ -62,6 +62,7 @@ impl RiskQuery {
     }
 
     /// Visible high-risk cases waiting for a dedicated vulnerable-victim officer, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn vulnerable_victim_queue(
         &self,
         ctx: &Context<'_>,

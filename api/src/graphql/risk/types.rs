@@ -124,6 +124,7 @@ impl Questionnaire {
         &self.0.name
     }
     /// Every published version, oldest first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn versions(&self, ctx: &Context<'_>) -> AppResult<Vec<QuestionnaireVersion>> {
         let rows = ctx
             .loaders()?
@@ -286,6 +287,7 @@ impl RiskAssessment {
     ) -> AppResult<Option<QuestionnaireVersion>> {
         Ok(Some(self.spec(ctx).await?))
     }
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn answers(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<RiskAnswer>>> {
         let version = self.spec(ctx).await?;
         let mut out = Vec::new();

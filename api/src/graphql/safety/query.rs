@@ -62,6 +62,7 @@ impl SafetyQuery {
 
     /// Repeat victims flagged by an incident that occurred in the period (both ends inclusive,
     /// either open), one row per person: their latest such incident, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn repeat_victims(
         &self,
         ctx: &Context<'_>,
@@ -75,6 +76,7 @@ impl SafetyQuery {
 
     /// Victims whose incident in the period met the ASB Case Review threshold, one row per
     /// person: their latest such incident, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn case_review_eligible_victims(
         &self,
         ctx: &Context<'_>,
@@ -87,6 +89,7 @@ impl SafetyQuery {
     }
 
     /// Repeat locations flagged by an incident in the period, one row per place, newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn repeat_locations(
         &self,
         ctx: &Context<'_>,
@@ -104,6 +107,7 @@ impl SafetyQuery {
 
     /// Victims of open high-risk cases with no contact yet from a dedicated vulnerable-victim
     /// officer, soonest due first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn victims_awaiting_contact(
         &self,
         ctx: &Context<'_>,
@@ -118,6 +122,7 @@ impl SafetyQuery {
     }
 
     /// Open cases whose review is overdue, most overdue first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn overdue_reviews(
         &self,
         ctx: &Context<'_>,
@@ -132,6 +137,7 @@ impl SafetyQuery {
 
     /// Victims of incidents in the period with no current risk assessment, one row per person,
     /// newest first.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn victims_awaiting_assessment(
         &self,
         ctx: &Context<'_>,
@@ -148,6 +154,7 @@ impl SafetyQuery {
     }
 
     /// Plan actions past their due date, grouped by owner (agency, officer and team).
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
     async fn overdue_actions(
         &self,
         ctx: &Context<'_>,

@@ -52,6 +52,7 @@ impl CaseReview {
         Some(self.0.next_review_at)
     }
     /// Actions this review added to the plan.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn actions(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<CaseAction>>> {
         let rows = ctx
             .loaders()?
@@ -280,6 +281,7 @@ impl OverdueActionGroup {
         self.0.oldest_due
     }
     /// Oldest due first.
+    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn actions(&self) -> Vec<CaseAction> {
         self.0.actions.iter().cloned().map(CaseAction).collect()
     }
