@@ -121,6 +121,8 @@ pub struct Settings {
     pub oidc: Option<OidcSettings>,
     /// Persisted-query allow-list mode: only these operations run. Off (`None`) by default.
     pub persisted_queries: Option<Arc<PersistedQueries>>,
+    /// Load balancers whose `X-Forwarded-For` is believed; none by default.
+    pub trusted_proxies: Vec<crate::http::client_addr::ProxyNet>,
 }
 
 /// Where the external identity provider publishes its signing keys.
@@ -168,6 +170,7 @@ impl Settings {
             overdue_check_interval: Duration::from_secs(60),
             oidc: None,
             persisted_queries: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -229,6 +232,8 @@ pub struct RawSettings {
     pub oidc_jwks_min_refresh_seconds: Option<u64>,
     /// Path of a persisted-query manifest (see `http::persisted`).
     pub persisted_queries: Option<String>,
+    /// Comma-separated addresses or CIDR networks of trusted load balancers.
+    pub trusted_proxies: Option<String>,
 }
 
 macro_rules! overlay {
@@ -277,6 +282,7 @@ impl RawSettings {
             oidc_subject_claim,
             oidc_jwks_min_refresh_seconds,
             persisted_queries,
+            trusted_proxies,
         );
     }
 
@@ -366,6 +372,7 @@ impl RawSettings {
             ("oidc_subject_claim", Text),
             ("oidc_jwks_min_refresh_seconds", Int),
             ("persisted_queries", Text),
+            ("trusted_proxies", Text),
         ])
     }
 
@@ -513,6 +520,8 @@ impl RawSettings {
             )?),
             oidc,
             persisted_queries: persisted_queries(self.persisted_queries)?,
+            trusted_proxies: crate::http::client_addr::parse_list(self.trusted_proxies.as_deref())
+                .map_err(|e| ConfigError::new(setting_name("trusted_proxies"), e))?,
         })
     }
 }

@@ -545,3 +545,87 @@ async fn a_document_that_does_not_validate_gets_a_code() {
     }
     assert_eq!(app.log_count("recordIncident").await, 0);
 }
+
+async fn from_client(app: &TestApp, forwarded_for: &str) -> Answer {
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({ "query": "{ __typename }" }))
+        .send()
+        .await
+        .expect("request");
+    to_answer(res).await
+}
+
+async fn login_from(app: &TestApp, forwarded_for: &str) {
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({
+            "query": "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            "variables": { "e": POLICE_OFFICER, "p": DEMO_PASSWORD }
+        }))
+        .send()
+        .await
+        .expect("request");
+    assert!(to_answer(res).await.codes().is_empty());
+}
+
+#[tokio::test]
+async fn behind_a_trusted_balancer_limits_and_the_log_follow_the_forwarded_client() {
+    let limits = |trusted: Option<&str>| Options {
+        demo: true,
+        raw: api::configuration::RawSettings {
+            rate_limit_per_client: Some(3),
+            trusted_proxies: trusted.map(str::to_string),
+            ..Default::default()
+        },
+    };
+    // The balancer (here: loopback) is trusted; each client behind it has its own allowance.
+    let app = spawn_app_with(limits(Some("127.0.0.1, 10.0.0.0/8"))).await;
+    for _ in 0..3 {
+        assert!(from_client(&app, "203.0.113.5").await.codes().is_empty());
+    }
+    let a = from_client(&app, "203.0.113.5").await;
+    assert_eq!((a.status, a.code()), (429, "RATE_LIMITED".to_string()));
+    // A client cannot escape by forging entries to the left of the balancer's.
+    let a = from_client(&app, "198.51.100.1, 203.0.113.5").await;
+    assert_eq!(a.code(), "RATE_LIMITED");
+    assert!(from_client(&app, "203.0.113.6").await.codes().is_empty());
+    login_from(&app, "203.0.113.9, 10.1.2.3").await;
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM access_log WHERE operation = 'login' \
+             AND client_addr = '203.0.113.9'"
+        )
+        .await,
+        1,
+        "the access log names the client, not the balancer"
+    );
+
+    // By default no proxy is trusted: the header is anyone's to write and changes nothing.
+    let app = spawn_app_with(limits(None)).await;
+    login_from(&app, "203.0.113.9").await;
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) AS n FROM access_log WHERE operation = 'login' \
+             AND client_addr = '127.0.0.1'"
+        )
+        .await,
+        1
+    );
+    for i in 0..2 {
+        assert!(
+            from_client(&app, &format!("203.0.113.{i}"))
+                .await
+                .codes()
+                .is_empty()
+        );
+    }
+    assert_eq!(
+        from_client(&app, "203.0.113.77").await.code(),
+        "RATE_LIMITED"
+    );
+}

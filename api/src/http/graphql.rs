@@ -296,7 +296,7 @@ async fn execute(
 ) -> (StatusCode, Json) {
     let started = std::time::Instant::now();
     let operation = metrics::operation_label(request.operation_name.as_deref(), &request.query);
-    let client_addr = req.peer_addr().map(|a| a.ip().to_string());
+    let client_addr = super::client_addr::of(req, &state.settings.trusted_proxies);
     let principal = match auth::authenticate(
         state,
         req,

@@ -1,5 +1,6 @@
 //! The HTTP surface: GraphQL, GraphiQL, health and metrics.
 
+pub mod client_addr;
 pub mod graphql;
 mod health;
 pub mod persisted;

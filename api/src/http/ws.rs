@@ -27,7 +27,7 @@ pub async fn handler(
 ) -> actix_web::Result<HttpResponse> {
     let db = state.db.clone();
     let keys = state.keys.clone();
-    let client_addr = req.peer_addr().map(|a| a.ip().to_string());
+    let client_addr = super::client_addr::of(&req, &state.settings.trusted_proxies);
     let request_id = request_id.to_string();
     let mut data = Data::default();
     data.insert(WsConnection);
