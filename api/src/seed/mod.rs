@@ -5,6 +5,7 @@ pub mod demo;
 pub mod matrix;
 pub mod questionnaire;
 pub mod safety;
+pub mod scale;
 
 use uuid::Uuid;
 
