@@ -75,9 +75,7 @@ pub enum Command {
 }
 
 fn parse_scale(raw: &str) -> Result<f64, String> {
-    let n: f64 = raw
-        .parse()
-        .map_err(|_| format!("not a number: {raw:?}"))?;
+    let n: f64 = raw.parse().map_err(|_| format!("not a number: {raw:?}"))?;
     crate::seed::scale::check_scale(n)
 }
 

@@ -36,7 +36,7 @@ const TABLES: [&str; 24] = [
 ];
 
 /// A few of the indexes, one per migration.
-const INDEXES: [(&str, &str); 7] = [
+const INDEXES: [(&str, &str); 8] = [
     ("app_user", "idx_app_user_agency_id"),
     ("refresh_token", "idx_refresh_token_session_id"),
     ("access_log", "idx_access_log_operation_entity_id_at"),
@@ -47,6 +47,7 @@ const INDEXES: [(&str, &str); 7] = [
         "idx_incident_party_incident_id_person_id_part",
     ),
     ("document", "idx_document_case_id"),
+    ("asb_case", "idx_asb_case_open_next_review_at"),
 ];
 
 async fn assert_schema_present(db: &DatabaseConnection) -> TestResult {

@@ -157,9 +157,9 @@ pub struct IncidentFilter {
 
 fn page(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest> {
     let max = ctx.settings()?.limits.max_page_size;
-    Ok(PageRequest::parse(first, after.as_deref(), max)?.with_count(crate::graphql::connection::wants_total(ctx)))
+    Ok(PageRequest::parse(first, after.as_deref(), max)?
+        .with_count(crate::graphql::connection::wants_total(ctx)))
 }
-
 
 #[Object]
 impl CaseQuery {

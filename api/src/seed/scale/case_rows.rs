@@ -10,13 +10,10 @@ use sea_orm::ActiveValue::Set;
 
 use super::{
     emit::{Context, Emitter, date, kind, risk_name, ts},
-    plan::{
-        Case, DAY, FIRST_REVIEW_DAYS, HOUSING, NONE, POLICE, Plan, STATUSES, VICTIM_SUPPORT,
-    },
+    plan::{Case, DAY, FIRST_REVIEW_DAYS, HOUSING, NONE, POLICE, Plan, STATUSES, VICTIM_SUPPORT},
     rows::place,
 };
 use crate::seed::demo::INCIDENT_KINDS;
-
 
 fn review_at(c: &Case) -> i64 {
     c.created + FIRST_REVIEW_DAYS[usize::from(c.risk)] * DAY - DAY

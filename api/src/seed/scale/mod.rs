@@ -47,7 +47,9 @@ pub fn check_scale(scale: f64) -> Result<f64, String> {
     if scale.is_finite() && scale > 0.0 && scale <= 10.0 {
         Ok(scale)
     } else {
-        Err(format!("--scale must be above 0 and at most 10, got {scale}"))
+        Err(format!(
+            "--scale must be above 0 and at most 10, got {scale}"
+        ))
     }
 }
 
@@ -71,7 +73,10 @@ pub async fn seed(
             ),
         ));
     }
-    let now = Utc::now().date_naive().and_hms_opt(0, 0, 0).unwrap_or_default();
+    let now = Utc::now()
+        .date_naive()
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
     let now = now.and_utc().timestamp();
     let sizes = Sizes::of(options.scale);
     let mut plan = plan::build(sizes, options.seed, now);

@@ -38,7 +38,7 @@ impl Sizes {
         let n = |full: f64, least: u32| ((full * scale).round() as u32).max(least);
         Self {
             people: n(300_000.0, 30),
-            locations: n(50_000.0, 12),
+            locations: n(150_000.0, 12),
             incidents: n(1_000_000.0, 100),
             cases: n(100_000.0, 10),
         }
@@ -188,7 +188,8 @@ pub fn build(sizes: Sizes, seed: u64, now: i64) -> Plan {
         }
         // A chain that ran past the anchor moves back, keeping its gaps.
         let chain = &mut incidents[first..];
-        let overshoot = chain[chain.len() - 1].at - (now - 3600);
+        let end = now - 3600 - rng.below(60 * DAY as u64) as i64;
+        let overshoot = chain[chain.len() - 1].at - end;
         if overshoot > 0 {
             for inc in chain.iter_mut() {
                 inc.at -= overshoot;
@@ -323,7 +324,7 @@ mod tests {
             sizes,
             Sizes {
                 people: 3000,
-                locations: 500,
+                locations: 1500,
                 incidents: 10_000,
                 cases: 1000
             }
@@ -337,7 +338,11 @@ mod tests {
         let key = |p: &Plan| p.incidents.iter().map(|i| i.at).sum::<i64>();
         assert_eq!(key(&a), key(&b));
         assert_ne!(key(&a), key(&c));
-        assert!(a.incidents.iter().all(|i| i.at < now && i.at > now - 4 * 365 * DAY));
+        assert!(
+            a.incidents
+                .iter()
+                .all(|i| i.at < now && i.at > now - 4 * 365 * DAY)
+        );
         // Repeat victims and repeat places exist.
         assert!(a.incidents.iter().filter(|i| i.victim_count >= 2).count() > 1000);
         assert!(a.incidents.iter().filter(|i| i.location_count >= 2).count() > 1000);

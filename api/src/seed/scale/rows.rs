@@ -130,17 +130,20 @@ pub fn incidents(plan: &Plan, ctx: &Context, e: &mut Emitter<'_>) -> bool {
     let parties = plan.incidents.iter().enumerate().flat_map(|(j, inc)| {
         let incident_id = ctx.id(kind::INCIDENT, j as u64);
         let at = ts(inc.at + i64::from(inc.report_delay_min) * 60);
-        [(0, "victim", inc.victim), (1, "perpetrator", inc.perpetrator)]
-            .into_iter()
-            .filter(|(_, _, p)| *p != NONE)
-            .map(move |(n, part, p)| incident_party::ActiveModel {
-                id: Set(ctx.id(kind::INCIDENT_PARTY, 2 * j as u64 + n)),
-                incident_id: Set(incident_id),
-                person_id: Set(ctx.id(kind::PERSON, p.into())),
-                part: Set(part.into()),
-                created_at: Set(at),
-                created_by: Set(None),
-            })
+        [
+            (0, "victim", inc.victim),
+            (1, "perpetrator", inc.perpetrator),
+        ]
+        .into_iter()
+        .filter(|(_, _, p)| *p != NONE)
+        .map(move |(n, part, p)| incident_party::ActiveModel {
+            id: Set(ctx.id(kind::INCIDENT_PARTY, 2 * j as u64 + n)),
+            incident_id: Set(incident_id),
+            person_id: Set(ctx.id(kind::PERSON, p.into())),
+            part: Set(part.into()),
+            created_at: Set(at),
+            created_by: Set(None),
+        })
     });
     if !e.table("incident_party", parties) {
         return false;
