@@ -59,7 +59,8 @@ def incidents_in(db):
 
 def load(db, scale, expected, reload):
     """Creates and seeds `db` unless it already holds this scale. Returns seconds taken or None."""
-    if db_exists(db) and not reload and incidents_in(db) == expected + 48:
+    # The run itself adds incidents (recordIncident), so "at least" the loaded number.
+    if db_exists(db) and not reload and incidents_in(db) >= expected + 48:
         log(f"{db}: already loaded at scale {scale}")
         return None
     log(f"{db}: loading scale {scale}")

@@ -15,6 +15,7 @@ pub mod loaders;
 mod risk;
 mod safety;
 pub mod staff;
+pub mod staff_loaders;
 
 use std::sync::Arc;
 
