@@ -240,6 +240,7 @@ def wrk(server, name, lines, duration, conns, threads=2):
     out = sh(["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}s", "--timeout", "10s",
               "-s", str(ROOT / "bench" / "bodies.lua"), server.url], env=env)
     after = server.statements()
+    drain(server)
     result = json.loads([l for l in out.splitlines() if l.startswith("{")][-1])
     secs = result["duration_us"] / 1e6
     result.update({
@@ -252,6 +253,19 @@ def wrk(server, name, lines, duration, conns, threads=2):
         f"p99 {result['p99_us']/1000:.1f} ms, {result['stmts']:.1f} statements/request, "
         f"errors {result['errors']}, conflicts {result['conflicts']}")
     return result
+
+
+def drain(server, limit=90):
+    """Waits until requests still running when wrk stopped have finished (the statement
+    counter stands still for 2 s), so a slow operation's backlog does not land on the next."""
+    last, still = server.statements(), 0
+    for _ in range(limit * 2):
+        time.sleep(0.5)
+        now = server.statements()
+        still = still + 1 if now == last else 0
+        if still >= 4:
+            return
+        last = now
 
 
 def tokens_for(server):
@@ -299,7 +313,7 @@ def profile(server, lines, seconds):
         sh(["perf", "record", "-e", "cpu-clock", "-F", "499", "-a", "-g", "-o", str(data),
             "--", "sleep", str(seconds)])
         by_process = sh(["perf", "report", "-i", str(data), "--stdio", "--no-children",
-                         "--sort", "comm", "--percent-limit", "1"])
+                         "--sort", "comm", "-g", "none", "--percent-limit", "1"])
         server_syms = sh(["perf", "report", "-i", str(data), "--stdio", "--no-children",
                           "--comm", ",".join(server_comms(server)), "--sort", "dso,symbol",
                           "-g", "none", "--percent-limit", "0.7"])
