@@ -47,6 +47,9 @@ pub enum StartupError {
 impl Application {
     /// Connects, migrates, optionally seeds demo data, and binds.
     pub async fn build(settings: Settings, demo: bool) -> Result<Self, StartupError> {
+        // Before touching the database: a bypassing build never gets that far off loopback.
+        crate::auth::policy::check_bypass_bind(crate::auth::policy::AUTHZ_BYPASSED, settings.bind)
+            .map_err(StartupError::AuthzBypass)?;
         let db = db::connect(&settings)
             .await
             .map_err(StartupError::Database)?;
