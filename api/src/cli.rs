@@ -62,9 +62,21 @@ pub enum Command {
         /// The demonstration partnership (idempotent).
         #[arg(long)]
         demo: bool,
+        /// Scale data on top of the demo: 1.0 is 100,000 cases, 1,000,000 incidents and
+        /// 300,000 people; 0.01 a hundredth of that.
+        #[arg(long, value_parser = parse_scale)]
+        scale: Option<f64>,
+        /// The scale data's seed number: the same seed gives the same data.
+        #[arg(long, default_value_t = crate::seed::scale::DEFAULT_SEED, requires = "scale")]
+        seed: u64,
     },
     /// Print the GraphQL SDL to stdout.
     Schema,
+}
+
+fn parse_scale(raw: &str) -> Result<f64, String> {
+    let n: f64 = raw.parse().map_err(|_| format!("not a number: {raw:?}"))?;
+    crate::seed::scale::check_scale(n)
 }
 
 impl GlobalArgs {
@@ -147,15 +159,21 @@ async fn run(command: Command, settings: Settings) -> Result<(), Box<dyn std::er
                 println!("pending  {m}");
             }
         }
-        Command::Seed { demo } => {
-            if !demo {
-                return Err("nothing to seed: pass --demo".into());
+        Command::Seed { demo, scale, seed } => {
+            if !demo && scale.is_none() {
+                return Err("nothing to seed: pass --demo or --scale N".into());
             }
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let summary = crate::seed::demo::seed(&conn, &settings)
-                .await
-                .map_err(|e| format!("{e:?}"))?;
+            let summary = match scale {
+                // The scale data includes the demo partnership.
+                Some(scale) => {
+                    let options = crate::seed::scale::ScaleOptions { scale, seed };
+                    crate::seed::scale::seed(&conn, &settings, options).await
+                }
+                None => crate::seed::demo::seed(&conn, &settings).await,
+            }
+            .map_err(|e| format!("{e:?}"))?;
             println!("{summary}");
         }
         Command::Schema => {}

@@ -40,11 +40,16 @@ pub enum StartupError {
     Metrics(#[from] prometheus::Error),
     #[error("cannot load demo data: {0}")]
     Seed(String),
+    #[error("{0}")]
+    AuthzBypass(String),
 }
 
 impl Application {
     /// Connects, migrates, optionally seeds demo data, and binds.
     pub async fn build(settings: Settings, demo: bool) -> Result<Self, StartupError> {
+        // Before touching the database: a bypassing build never gets that far off loopback.
+        crate::auth::policy::check_bypass_bind(crate::auth::policy::AUTHZ_BYPASSED, settings.bind)
+            .map_err(StartupError::AuthzBypass)?;
         let db = db::connect(&settings)
             .await
             .map_err(StartupError::Database)?;
@@ -64,6 +69,15 @@ impl Application {
     ) -> Result<Self, StartupError> {
         // The alert listener's own queries are not requests': it gets a handle without the
         // statement counter.
+        crate::auth::policy::check_bypass_bind(crate::auth::policy::AUTHZ_BYPASSED, settings.bind)
+            .map_err(StartupError::AuthzBypass)?;
+        if crate::auth::policy::AUTHZ_BYPASSED {
+            tracing::warn!(
+                bind = %settings.bind,
+                "AUTHORIZATION IS BYPASSED: this is a benchmark build (feature bench-no-authz); \
+                 every user sees every field and row. Never run it with real data."
+            );
+        }
         let alerts = crate::events::AlertBus::start(db.clone());
         crate::events::AlertBus::watch_overdue_reviews(db.clone(), settings.overdue_check_interval);
         let metrics = Metrics::new()?;

@@ -17,6 +17,7 @@ mod m20261127_000011_create_safety;
 mod m20261127_000012_create_supervision;
 mod m20261127_000013_create_alerts;
 mod m20261127_000014_create_retention;
+mod m20261127_000015_performance_indexes;
 
 /// Runs the migrations of this crate in order.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000012_create_supervision::Migration),
             Box::new(m20261127_000013_create_alerts::Migration),
             Box::new(m20261127_000014_create_retention::Migration),
+            Box::new(m20261127_000015_performance_indexes::Migration),
         ]
     }
 }

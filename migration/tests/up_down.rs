@@ -37,7 +37,7 @@ const TABLES: [&str; 25] = [
 ];
 
 /// A few of the indexes, one per migration.
-const INDEXES: [(&str, &str); 9] = [
+const INDEXES: [(&str, &str); 10] = [
     ("app_user", "idx_app_user_agency_id"),
     ("refresh_token", "idx_refresh_token_session_id"),
     ("access_log", "idx_access_log_operation_entity_id_at"),
@@ -53,6 +53,7 @@ const INDEXES: [(&str, &str); 9] = [
         "idx_retention_policy_agency_id_record_type",
     ),
     ("asb_case", "idx_asb_case_lead_agency_id_closed_at"),
+    ("asb_case", "idx_asb_case_open_next_review_at"),
 ];
 
 async fn assert_schema_present(db: &DatabaseConnection) -> TestResult {

@@ -85,6 +85,9 @@ impl Cursor {
 pub struct PageRequest {
     first: u64,
     after: Option<Cursor>,
+    /// Whether the client selected `totalCount`: counting every matching row costs in
+    /// proportion to the table, so it runs only when asked for.
+    count: bool,
 }
 
 impl PageRequest {
@@ -120,7 +123,21 @@ impl PageRequest {
             }
         };
         let after = after.map(|raw| Cursor::parse("after", raw)).transpose()?;
-        Ok(Self { first, after })
+        Ok(Self {
+            first,
+            after,
+            count: true,
+        })
+    }
+
+    /// Whether to count every matching row (`totalCount`); by default yes.
+    pub fn with_count(mut self, count: bool) -> Self {
+        self.count = count;
+        self
+    }
+
+    pub fn wants_count(&self) -> bool {
+        self.count
     }
 
     pub fn first(&self) -> u64 {

@@ -50,3 +50,9 @@ pub fn from_page<T, N: OutputType>(page: Page<T>, mut node: impl FnMut(T) -> N) 
     );
     connection
 }
+
+/// Whether the connection's `totalCount` is selected. Counting every matching row costs in
+/// proportion to the table, so lists count only when asked (see `PageRequest::with_count`).
+pub fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}

@@ -322,6 +322,7 @@ pub struct Loaders {
     pub person_assessments: DataLoader<PersonAssessments>,
     pub assessment_required: DataLoader<AssessmentRequired>,
     pub safety: super::safety::loaders::SafetyLoaders,
+    pub staff: super::staff_loaders::StaffLoaders,
 }
 
 pub(crate) fn by_id<E: EntityTrait>(db: &DatabaseConnection, id: E::Column) -> DataLoader<ById<E>>
@@ -463,6 +464,7 @@ impl Loaders {
                 tokio::spawn,
             ),
             safety: super::safety::loaders::SafetyLoaders::new(db),
+            staff: super::staff_loaders::StaffLoaders::new(db),
         }
     }
 }

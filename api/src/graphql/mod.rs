@@ -17,6 +17,7 @@ pub mod loaders;
 mod risk;
 mod safety;
 pub mod staff;
+pub mod staff_loaders;
 
 use std::sync::Arc;
 

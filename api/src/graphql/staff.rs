@@ -14,7 +14,7 @@ use crate::{
     auth::policy::Operation,
     error::{AppError, AppResult},
     graphql::ContextExt,
-    service::staff::{self, UserDetails},
+    service::staff::UserDetails,
 };
 
 /// An id argument as a UUID, refused (naming `field`) if it is not one.
@@ -101,20 +101,44 @@ impl Role {
 
     /// The operations the role grants.
     async fn operations(&self, ctx: &Context<'_>) -> AppResult<Vec<OperationInfo>> {
-        let ops = staff::role_operations(ctx.db()?, self.0.id).await?;
+        let rows = ctx
+            .loaders()?
+            .staff
+            .role_operations
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        let mut ops: Vec<Operation> = rows
+            .iter()
+            .filter_map(|o| Operation::parse(&o.operation))
+            .collect();
+        ops.sort();
         Ok(ops.into_iter().map(Into::into).collect())
     }
 
     /// The restricted fields the role may read or write.
     async fn field_permissions(&self, ctx: &Context<'_>) -> AppResult<Vec<FieldPermission>> {
-        let rows = staff::role_field_permissions(ctx.db()?, self.0.id).await?;
+        let mut rows = ctx
+            .loaders()?
+            .staff
+            .role_fields
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
+        rows.sort_by(|a, b| (&a.type_name, &a.field_name).cmp(&(&b.type_name, &b.field_name)));
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
     /// The users who hold the role.
     #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
     async fn users(&self, ctx: &Context<'_>) -> AppResult<Option<Vec<User>>> {
-        let users = staff::role_users(ctx.db()?, self.0.id).await?;
+        let users = ctx
+            .loaders()?
+            .staff
+            .role_users
+            .load_one(self.0.id)
+            .await?
+            .unwrap_or_default();
         Ok(Some(users.into_iter().map(User).collect()))
     }
 }

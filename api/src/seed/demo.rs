@@ -144,17 +144,17 @@ pub const INTERVENTION_TOOLS: &[(&str, &str, bool, Option<i32>)] = &[
     ("POSSESSION", "Possession proceedings", true, None),
 ];
 
-const GIVEN: &[&str] = &[
+pub(crate) const GIVEN: &[&str] = &[
     "Margaret", "John", "Aisha", "Tomasz", "Grace", "Oliver", "Fatima", "David", "Chloe",
     "Mohammed", "Eileen", "Liam", "Sofia", "Kwame", "Hannah", "Robert", "Zara", "Patrick", "Mei",
     "Gareth",
 ];
-const FAMILY: &[&str] = &[
+pub(crate) const FAMILY: &[&str] = &[
     "Thompson", "Walsh", "Begum", "Nowak", "Adeyemi", "Hughes", "Khan", "Price", "Morgan", "Ali",
     "Fletcher", "O'Brien", "Rossi", "Mensah", "Clarke", "Evans", "Hussain", "Doyle", "Chen",
     "Lloyd",
 ];
-const STREETS: &[(&str, &str, &str)] = &[
+pub(crate) const STREETS: &[(&str, &str, &str)] = &[
     ("Alder Court", "EB1 2AB", "Castle Ward"),
     ("Brook Street", "EB1 3CD", "Castle Ward"),
     ("Canal View", "EB2 4EF", "Riverside Ward"),
@@ -169,7 +169,7 @@ const STREETS: &[(&str, &str, &str)] = &[
     ("Linden Row", "EB6 4YZ", "Parkside Ward"),
 ];
 /// (category, sub-type, description)
-const INCIDENT_KINDS: &[(&str, &str, &str)] = &[
+pub(crate) const INCIDENT_KINDS: &[(&str, &str, &str)] = &[
     (
         "personal",
         "harassment",
@@ -216,7 +216,7 @@ const INCIDENT_KINDS: &[(&str, &str, &str)] = &[
         "Burnt-out car left on the verge",
     ),
 ];
-const CHANNELS: &[&str] = &["phone", "online", "in_person", "partner_referral"];
+pub(crate) const CHANNELS: &[&str] = &["phone", "online", "in_person", "partner_referral"];
 
 /// A small deterministic generator, so the demo is the same on every machine.
 struct Lcg(u64);

@@ -6,6 +6,7 @@ pub mod matrix;
 pub mod questionnaire;
 pub mod retention;
 pub mod safety;
+pub mod scale;
 
 use uuid::Uuid;
 

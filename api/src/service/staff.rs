@@ -6,14 +6,11 @@
 
 use std::collections::HashMap;
 
-use entity::{agency, app_user, role, role_field_permission, role_operation, user_role};
+use entity::{agency, app_user, role, user_role};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
-use crate::{
-    auth::policy::Operation,
-    error::{AppError, AppResult},
-};
+use crate::error::{AppError, AppResult};
 
 /// A user with their agency and roles (roles ordered by name).
 #[derive(Clone, Debug)]
@@ -109,45 +106,4 @@ pub async fn agencies_by_id<C: ConnectionTrait>(
         .into_iter()
         .map(|a| (a.id, a))
         .collect())
-}
-
-/// The operations a role grants, in catalog order. Stored names the code no longer knows are
-/// left out: they grant nothing.
-pub async fn role_operations<C: ConnectionTrait>(
-    db: &C,
-    role_id: Uuid,
-) -> AppResult<Vec<Operation>> {
-    let mut ops: Vec<Operation> = role_operation::Entity::find()
-        .filter(role_operation::Column::RoleId.eq(role_id))
-        .all(db)
-        .await?
-        .iter()
-        .filter_map(|o| Operation::parse(&o.operation))
-        .collect();
-    ops.sort();
-    Ok(ops)
-}
-
-/// The field permissions a role holds, by type then field.
-pub async fn role_field_permissions<C: ConnectionTrait>(
-    db: &C,
-    role_id: Uuid,
-) -> AppResult<Vec<role_field_permission::Model>> {
-    Ok(role_field_permission::Entity::find()
-        .filter(role_field_permission::Column::RoleId.eq(role_id))
-        .order_by_asc(role_field_permission::Column::TypeName)
-        .order_by_asc(role_field_permission::Column::FieldName)
-        .all(db)
-        .await?)
-}
-
-/// The users holding a role, by email.
-pub async fn role_users<C: ConnectionTrait>(db: &C, role_id: Uuid) -> AppResult<Vec<UserDetails>> {
-    let users = app_user::Entity::find()
-        .inner_join(user_role::Entity)
-        .filter(user_role::Column::RoleId.eq(role_id))
-        .order_by_asc(app_user::Column::Email)
-        .all(db)
-        .await?;
-    details(db, users).await
 }

@@ -19,6 +19,23 @@ use std::collections::{HashMap, HashSet};
 
 use crate::error::{AppError, AppResult};
 
+/// True only in a build with the `bench-no-authz` feature (never a run-time setting): every
+/// field and operation check allows and the row scope is every row, so a benchmark can measure
+/// what authorization costs. Such a server refuses to start unless bound to loopback
+/// ([`check_bypass_bind`]).
+pub const AUTHZ_BYPASSED: bool = cfg!(feature = "bench-no-authz");
+
+/// Refuses a build that bypasses authorization unless it listens on a loopback address only.
+pub fn check_bypass_bind(bypassed: bool, bind: std::net::SocketAddr) -> Result<(), String> {
+    if bypassed && !bind.ip().is_loopback() {
+        return Err(format!(
+            "this build bypasses authorization (feature bench-no-authz) and may only listen on \
+             a loopback address, not {bind}; use the default build to serve anything else"
+        ));
+    }
+    Ok(())
+}
+
 macro_rules! operations {
     ($($variant:ident => $name:literal : $doc:literal,)*) => {
         /// What a role may do. Granted per role at run time; the list itself is fixed by the
@@ -151,17 +168,21 @@ pub struct Permissions {
 
 impl Permissions {
     pub fn can(&self, op: Operation) -> bool {
-        self.operations.contains(&op)
+        AUTHZ_BYPASSED || self.operations.contains(&op)
     }
 
     pub fn can_read(&self, type_name: &str, field: &str) -> bool {
-        self.read
-            .contains(&(type_name.to_string(), field.to_string()))
+        AUTHZ_BYPASSED
+            || self
+                .read
+                .contains(&(type_name.to_string(), field.to_string()))
     }
 
     pub fn can_write(&self, type_name: &str, field: &str) -> bool {
-        self.write
-            .contains(&(type_name.to_string(), field.to_string()))
+        AUTHZ_BYPASSED
+            || self
+                .write
+                .contains(&(type_name.to_string(), field.to_string()))
     }
 }
 
@@ -246,7 +267,7 @@ impl FieldCatalog {
         type_name: &str,
         field: &str,
     ) -> FieldDecision {
-        if field.starts_with("__") || type_name.starts_with("__") {
+        if AUTHZ_BYPASSED || field.starts_with("__") || type_name.starts_with("__") {
             return FieldDecision::Allow;
         }
         if matches!(type_name, "Query" | "Mutation" | "Subscription") {
@@ -360,6 +381,19 @@ mod tests {
         assert_eq!(c.decide(None, "Thing", "secret"), FieldDecision::Hide);
         p.read.insert(("Thing".into(), "secret".into()));
         assert_eq!(c.decide(Some(&p), "Thing", "secret"), FieldDecision::Allow);
+    }
+
+    #[test]
+    fn a_bypassing_build_starts_only_on_loopback() {
+        let at = |a: &str| a.parse::<std::net::SocketAddr>().unwrap();
+        for open in ["0.0.0.0:8080", "192.168.1.5:80", "[::]:8080"] {
+            let refused = check_bypass_bind(true, at(open)).unwrap_err();
+            assert!(refused.contains("bench-no-authz"), "{refused}");
+            assert!(check_bypass_bind(false, at(open)).is_ok());
+        }
+        for lo in ["127.0.0.1:8080", "127.0.0.2:0", "[::1]:8080"] {
+            assert!(check_bypass_bind(true, at(lo)).is_ok(), "{lo}");
+        }
     }
 
     #[test]

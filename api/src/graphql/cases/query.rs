@@ -157,7 +157,8 @@ pub struct IncidentFilter {
 
 fn page(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest> {
     let max = ctx.settings()?.limits.max_page_size;
-    PageRequest::parse(first, after.as_deref(), max)
+    Ok(PageRequest::parse(first, after.as_deref(), max)?
+        .with_count(crate::graphql::connection::wants_total(ctx)))
 }
 
 #[Object]

@@ -71,7 +71,8 @@ impl RiskQuery {
     ) -> AppResult<Connection<VulnerableVictimQueueEntry>> {
         let actor = ctx.principal()?.actor()?;
         let max = ctx.settings()?.limits.max_page_size;
-        let page = PageRequest::parse(first, after.as_deref(), max)?;
+        let page = PageRequest::parse(first, after.as_deref(), max)?
+            .with_count(crate::graphql::connection::wants_total(ctx));
         let rows = query::queue(ctx.db()?, actor, &page).await?;
         Ok(from_page(rows, VulnerableVictimQueueEntry))
     }

@@ -31,11 +31,12 @@ use crate::{
 pub struct SafetyQuery;
 
 fn page(ctx: &Context<'_>, first: Option<i32>, after: Option<String>) -> AppResult<PageRequest> {
-    PageRequest::parse(
+    Ok(PageRequest::parse(
         first,
         after.as_deref(),
         ctx.settings()?.limits.max_page_size,
-    )
+    )?
+    .with_count(crate::graphql::connection::wants_total(ctx)))
 }
 
 async fn victims(

@@ -58,7 +58,11 @@ pub async fn people(
         };
     }
     let base = person::Entity::find().filter(cond);
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let q = paging::apply(
         base,
         person::Column::FamilyName,
@@ -136,7 +140,11 @@ pub async fn incidents(
         cond = cond.add(C::ReportingAgencyId.eq(id));
     }
     let base = incident::Entity::find().filter(cond);
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let q = paging::apply(base, C::OccurredAt, C::Id, KeyKind::Time, true, page)?;
     let rows = q.all(db).await?;
     Ok(paging::finish(rows, page, total, |m| {

@@ -109,7 +109,11 @@ pub async fn queue(
     let base = queue::Entity::find()
         .filter(queue::Column::AssignedAt.is_null())
         .filter(queue::Column::CaseId.in_subquery(scope.visible_case_ids()));
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let q = paging::apply(
         base,
         queue::Column::QueuedAt,

@@ -118,7 +118,11 @@ pub async fn victims(
         .filter(V::IncidentId.in_subquery(scope.visible_incident_ids()))
         .filter(V::PersonId.in_subquery(visible_people(&scope)))
         .filter(Expr::exists(newer).not());
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let rows = paging::apply(base, V::OccurredAt, V::Id, KeyKind::Time, true, page)?
         .all(db)
         .await?;
@@ -165,7 +169,11 @@ pub async fn locations(
         .filter(in_period((incident_flag::Entity, F::OccurredAt), period))
         .filter(F::IncidentId.in_subquery(scope.visible_incident_ids()))
         .filter(Expr::exists(newer).not());
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let rows = paging::apply(
         base,
         F::OccurredAt,
@@ -236,7 +244,11 @@ pub async fn awaiting_contact(
     if overdue_only {
         base = base.filter(P::CreatedAt.lt(Utc::now() - window));
     }
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let rows = paging::apply(base, P::CreatedAt, P::Id, KeyKind::Time, false, page)?
         .all(db)
         .await?;
@@ -303,7 +315,11 @@ pub async fn awaiting_assessment(
         .filter(P::PersonId.in_subquery(visible_people(&scope)))
         .filter(Expr::exists(assessed).not())
         .filter(Expr::exists(newer).not());
-    let total = base.clone().count(db).await?;
+    let total = if page.wants_count() {
+        base.clone().count(db).await?
+    } else {
+        0
+    };
     let rows = paging::apply(base, P::CreatedAt, P::Id, KeyKind::Time, true, page)?
         .all(db)
         .await?;
