@@ -289,3 +289,50 @@ async fn overdue_actions_are_grouped_by_owner_and_team_and_paginate() {
         assert_eq!(g["ownerAgency"]["name"], "Northshire Police");
     }
 }
+
+#[tokio::test]
+async fn a_groups_actions_are_bounded_and_its_count_is_whole() {
+    let app = spawn_app().await;
+    let police = app.login(POLICE_OFFICER).await;
+    // Every open action falls due long ago, so owners have several overdue at once.
+    app.db
+        .execute_unprepared(
+            "UPDATE case_action SET due_date = '2020-01-01' \
+             WHERE status IN ('planned', 'in_progress')",
+        )
+        .await
+        .unwrap();
+    let q = "query($n: Int) { overdueActions(first: 20) { edges { node { count actions(first: $n) { id dueDate } } } } }";
+    let whole = police.query(q, json!({ "n": 100 })).await;
+    let one = police.query(q, json!({ "n": 1 })).await;
+    let groups = |a: &Answer| {
+        a.ok()["overdueActions"]["edges"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    let (whole, one) = (groups(&whole), groups(&one));
+    assert_eq!(whole.len(), one.len());
+    assert!(
+        whole
+            .iter()
+            .any(|g| g["node"]["count"].as_u64().unwrap() > 1),
+        "a group with more than one action"
+    );
+    for (w, o) in whole.iter().zip(&one) {
+        let count = w["node"]["count"].as_u64().unwrap();
+        assert_eq!(o["node"]["count"], count, "count is the whole group");
+        assert_eq!(w["node"]["actions"].as_array().unwrap().len() as u64, count);
+        let shown = o["node"]["actions"].as_array().unwrap();
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0], w["node"]["actions"][0], "the oldest comes first");
+    }
+    for bad in [0, -1, 101] {
+        let a = police.query(q, json!({ "n": bad })).await;
+        assert!(
+            a.codes().contains(&"BAD_USER_INPUT".to_string()),
+            "{bad}: {}",
+            a.body
+        );
+    }
+}

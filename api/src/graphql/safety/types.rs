@@ -280,10 +280,29 @@ impl OverdueActionGroup {
     async fn oldest_due_date(&self) -> NaiveDate {
         self.0.oldest_due
     }
-    /// Oldest due first.
-    #[graphql(complexity = "crate::graphql::limits::nested(child_complexity)")]
-    async fn actions(&self) -> Vec<CaseAction> {
-        self.0.actions.iter().cloned().map(CaseAction).collect()
+    /// The group's oldest actions, oldest due first: `first` of them (default 20, at most
+    /// 100); `count` says how many there are in all.
+    #[graphql(complexity = "crate::graphql::limits::page(first, child_complexity)")]
+    async fn actions(&self, first: Option<i32>) -> AppResult<Vec<CaseAction>> {
+        let max = crate::service::safety::overdue::ACTIONS_PER_GROUP;
+        let n = match first {
+            None => 20,
+            Some(n) if n >= 1 && u64::try_from(n).is_ok_and(|n| n <= max) => n as usize,
+            Some(_) => {
+                return Err(crate::error::AppError::bad_input(
+                    "first",
+                    format!("must be between 1 and {max}"),
+                ));
+            }
+        };
+        Ok(self
+            .0
+            .actions
+            .iter()
+            .take(n)
+            .cloned()
+            .map(CaseAction)
+            .collect())
     }
 }
 

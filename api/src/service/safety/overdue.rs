@@ -3,13 +3,15 @@
 //!
 //! Both run over visible cases only, in SQL, and are keyset-paginated. The action groups are one
 //! `GROUP BY` query per page (owner agency, then owner; unowned actions form their agency's own
-//! group), and one more fetches the actions of the groups on the page.
+//! group), and one more fetches the actions of the groups on the page: the oldest
+//! [`ACTIONS_PER_GROUP`] of each, so an answer stays bounded however far an owner falls behind
+//! (`count` says how many there are).
 
 use chrono::{NaiveDate, Utc};
 use entity::{asb_case, case_action};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder,
+    PaginatorTrait, QueryFilter,
     sea_query::{Alias, Expr, ExprTrait, Func, Query},
 };
 use uuid::Uuid;
@@ -23,6 +25,9 @@ use crate::{
     error::{AppError, AppResult},
     service::paging::{self, KeyKind, Page, time_key},
 };
+
+/// The most actions a group carries (its oldest); the group's `count` has them all.
+pub const ACTIONS_PER_GROUP: u64 = 100;
 
 /// Visible cases, not closed, whose next review is in the past, most overdue first.
 pub async fn reviews(
@@ -209,11 +214,34 @@ async fn group_actions<C: ConnectionTrait>(
     let any_group = keys
         .iter()
         .fold(Condition::any(), |c, (a, o)| c.add(group_key(*a, *o)));
-    let rows = case_action::Entity::find()
-        .filter(overdue(scope, today))
-        .filter(any_group)
-        .order_by_asc(case_action::Column::DueDate)
-        .order_by_asc(case_action::Column::Id)
+    // The oldest of each group, numbered per owner (PARTITION BY treats the NULL owner of the
+    // unowned actions as one owner, as the grouping does).
+    let rank = Alias::new("rank_in_group");
+    let inner = Query::select()
+        .column(sea_orm::sea_query::Asterisk)
+        .expr_as(
+            Expr::cust(
+                "ROW_NUMBER() OVER (PARTITION BY owner_agency_id, owner_id \
+                 ORDER BY due_date, id)",
+            ),
+            rank.clone(),
+        )
+        .from(case_action::Entity)
+        .cond_where(overdue(scope, today))
+        .cond_where(any_group)
+        .to_owned();
+    let t = Alias::new("t");
+    let outer = Query::select()
+        .column((t.clone(), sea_orm::sea_query::Asterisk))
+        .from_subquery(inner, t.clone())
+        .and_where(Expr::col((t.clone(), rank)).lte(ACTIONS_PER_GROUP))
+        .order_by(
+            (t.clone(), case_action::Column::DueDate),
+            sea_orm::Order::Asc,
+        )
+        .order_by((t, case_action::Column::Id), sea_orm::Order::Asc)
+        .to_owned();
+    let rows = case_action::Model::find_by_statement(db.get_database_backend().build(&outer))
         .all(db)
         .await?;
     for a in rows {
