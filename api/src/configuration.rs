@@ -117,6 +117,9 @@ pub struct Settings {
     pub cors_allowed_origins: Vec<String>,
     /// How often each instance looks for reviews that have become overdue.
     pub overdue_check_interval: Duration,
+    /// How long an instance reuses the dashboard's figures for the same agency and question;
+    /// zero counts every request afresh.
+    pub dashboard_cache: Duration,
     /// The optional external identity provider; `None` unless `oidc_issuer` is set.
     pub oidc: Option<OidcSettings>,
     /// Persisted-query allow-list mode: only these operations run. Off (`None`) by default.
@@ -168,6 +171,7 @@ impl Settings {
             limits: Limits::default(),
             cors_allowed_origins: Vec::new(),
             overdue_check_interval: Duration::from_secs(60),
+            dashboard_cache: Duration::ZERO,
             oidc: None,
             persisted_queries: None,
             trusted_proxies: Vec::new(),
@@ -222,6 +226,7 @@ pub struct RawSettings {
     /// Comma-separated origins, e.g. `https://portal.example.gov.uk`.
     pub cors_allowed_origins: Option<String>,
     pub overdue_check_seconds: Option<u64>,
+    pub dashboard_cache_seconds: Option<u64>,
     pub rate_limit_per_user: Option<u32>,
     pub rate_limit_per_client: Option<u32>,
     pub oidc_issuer: Option<String>,
@@ -273,6 +278,7 @@ impl RawSettings {
             request_timeout_ms,
             cors_allowed_origins,
             overdue_check_seconds,
+            dashboard_cache_seconds,
             rate_limit_per_user,
             rate_limit_per_client,
             oidc_issuer,
@@ -363,6 +369,7 @@ impl RawSettings {
             ("request_timeout_ms", Int),
             ("cors_allowed_origins", Text),
             ("overdue_check_seconds", Int),
+            ("dashboard_cache_seconds", Int),
             ("rate_limit_per_user", Int),
             ("rate_limit_per_client", Int),
             ("oidc_issuer", Text),
@@ -518,6 +525,7 @@ impl RawSettings {
                 self.overdue_check_seconds,
                 60,
             )?),
+            dashboard_cache: Duration::from_secs(self.dashboard_cache_seconds.unwrap_or(60)),
             oidc,
             persisted_queries: persisted_queries(self.persisted_queries)?,
             trusted_proxies: crate::http::client_addr::parse_list(self.trusted_proxies.as_deref())

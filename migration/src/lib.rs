@@ -18,6 +18,7 @@ mod m20261127_000012_create_supervision;
 mod m20261127_000013_create_alerts;
 mod m20261127_000014_create_retention;
 mod m20261127_000015_performance_indexes;
+mod m20261127_000016_period_indexes;
 
 /// Runs the migrations of this crate in order.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000013_create_alerts::Migration),
             Box::new(m20261127_000014_create_retention::Migration),
             Box::new(m20261127_000015_performance_indexes::Migration),
+            Box::new(m20261127_000016_period_indexes::Migration),
         ]
     }
 }

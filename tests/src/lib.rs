@@ -13,7 +13,7 @@ pub mod ws;
 
 use api::{configuration::RawSettings, startup::Application};
 pub use sea_orm::ConnectionTrait;
-use sea_orm::{Database, DatabaseConnection};
+use sea_orm::{Database, DatabaseBackend, DatabaseConnection, Statement, Value as SqlValue};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -132,6 +132,9 @@ async fn spawn(options: Options, postgres: Option<String>) -> TestApp {
         data_dir: Some(data_dir.display().to_string()),
         jwt_secret: Some(TEST_JWT_SECRET.into()),
         db_max_connections: Some(5),
+        // Tests change data between two dashboard questions and want fresh figures; the
+        // dashboard cache has its own test (safety::dashboard_cache).
+        dashboard_cache_seconds: Some(0),
         ..Default::default()
     };
     raw.overlay(options.raw);
@@ -425,4 +428,60 @@ impl TestApp {
         tokio::spawn(app.run_until_stopped());
         (format!("http://127.0.0.1:{port}"), port)
     }
+}
+
+/// One statement written with `?` placeholders, binding `values` (so timestamps are compared as
+/// the database stores them, never as string literals); `?` becomes `$n` on PostgreSQL.
+pub fn statement(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> Statement {
+    let backend = app.db.get_database_backend();
+    let sql = if backend == DatabaseBackend::Postgres {
+        let mut out = String::new();
+        let mut n = 0;
+        for c in sql.chars() {
+            if c == '?' {
+                n += 1;
+                out.push_str(&format!("${n}"));
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    } else {
+        sql.to_string()
+    };
+    Statement::from_sql_and_values(backend, sql, values)
+}
+
+/// Runs one statement with bound values (see [`statement`]).
+pub async fn execute(app: &TestApp, sql: &str, values: Vec<SqlValue>) {
+    app.db
+        .execute_raw(statement(app, sql, values))
+        .await
+        .expect("test statement");
+}
+
+/// `SELECT ... AS n` with bound values.
+pub async fn count_with(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> i64 {
+    let row = app
+        .db
+        .query_one_raw(statement(app, sql, values))
+        .await
+        .expect("count query")
+        .expect("a row");
+    row.try_get::<i64>("", "n").expect("column n")
+}
+
+/// Every value of the uuid column `id` from a query with bound values, as text, sorted.
+pub async fn ids_with(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> Vec<String> {
+    let rows = app
+        .db
+        .query_all_raw(statement(app, sql, values))
+        .await
+        .expect("ids query");
+    let mut ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.try_get::<Uuid>("", "id").expect("column id").to_string())
+        .collect();
+    ids.sort();
+    ids
 }

@@ -102,7 +102,12 @@ pub fn build_schema(
     if let Some(keys) = keys {
         builder = builder.data(keys);
     }
-    builder.data(settings).finish()
+    builder
+        .data(Arc::new(
+            crate::service::safety::dashboard_cache::DashboardCache::new(settings.dashboard_cache),
+        ))
+        .data(settings)
+        .finish()
 }
 
 /// The SDL of the schema the server runs, independent of any database or secret.

@@ -244,3 +244,61 @@ async fn dashboard_figures_match_hand_computed_values() {
         .await;
     assert_eq!(a.code(), "BAD_USER_INPUT");
 }
+
+/// With the cache on (as by default), figures are reused for the same agency and question, and
+/// only then: another period counts afresh, another agency gets its own figures, and a user
+/// without the operation is refused even though figures are held.
+#[tokio::test]
+async fn dashboard_figures_are_reused_per_agency_and_question_only() {
+    let app = spawn_app_with(Options {
+        demo: true,
+        raw: api::configuration::RawSettings {
+            dashboard_cache_seconds: Some(600),
+            ..Default::default()
+        },
+    })
+    .await;
+    let officer = app.login(POLICE_OFFICER).await;
+    let supervisor = app.login(POLICE_SUPERVISOR).await;
+    let council = app.login(COUNCIL_OFFICER).await;
+    const Q: &str = r#"query($from: DateTime!, $to: DateTime!, $ward: String) {
+      dashboard(from: $from, to: $to, ward: $ward) { computedAt incidentsByCategory { category count } } }"#;
+    let personal = |d: &Value| {
+        counts(&d["incidentsByCategory"], "category")
+            .into_iter()
+            .find(|(c, _)| c == "personal")
+            .map(|(_, n)| n)
+            .expect("personal listed")
+    };
+    let place = json!({ "location": new_place("1 Cache Row, Eastbrook", "Cache Ward"), "parties": [new_victim("Cached")] });
+    record(&officer, Utc::now() - days(1), Duration::hours(1), place).await;
+    let from = Utc::now() - days(2);
+    let to = Utc::now() + days(1);
+    let vars = json!({ "from": iso(from), "to": iso(to), "ward": "Cache Ward" });
+
+    let first = supervisor.query(Q, vars.clone()).await.ok()["dashboard"].clone();
+    assert_eq!(personal(&first), 1);
+
+    let more = json!({ "location": new_place("2 Cache Row, Eastbrook", "Cache Ward"), "parties": [new_victim("Later")] });
+    record(&officer, Utc::now() - days(1), Duration::hours(1), more).await;
+    // The same question again (also in another letter case for the ward): the held figures.
+    for ward in ["Cache Ward", "cache ward"] {
+        let mut v = vars.clone();
+        v["ward"] = json!(ward);
+        let again = supervisor.query(Q, v).await.ok()["dashboard"].clone();
+        assert_eq!(personal(&again), 1, "{again}");
+        assert_eq!(again["computedAt"], first["computedAt"]);
+    }
+    // Another period is another question: counted afresh.
+    let other =
+        json!({ "from": iso(from - Duration::seconds(1)), "to": iso(to), "ward": "Cache Ward" });
+    let fresh = supervisor.query(Q, other).await.ok()["dashboard"].clone();
+    assert_eq!(personal(&fresh), 2, "{fresh}");
+    // Another agency asking the same question gets its own figures, not the police's.
+    let theirs = council.query(Q, vars.clone()).await.ok()["dashboard"].clone();
+    assert_eq!(personal(&theirs), 0, "{theirs}");
+    assert_ne!(theirs["computedAt"], first["computedAt"]);
+    // Permissions are checked on every request, before any held figures.
+    let caseworker = app.login(CASEWORKER).await;
+    assert_eq!(caseworker.query(Q, vars).await.code(), "FORBIDDEN");
+}

@@ -17,7 +17,7 @@ mod supervision;
 mod worklists;
 
 use chrono::{DateTime, Duration, Utc};
-use sea_orm::{DatabaseBackend, Statement, Value as SqlValue};
+use sea_orm::Value as SqlValue;
 use serde_json::{Value, json};
 use tests::*;
 
@@ -108,65 +108,6 @@ pub async fn new_case(s: &Session<'_>, risk: &str, owner: Option<&str>) -> Value
         input["ownerId"] = json!(o);
     }
     s.query(OPEN, json!({ "input": input })).await.ok()["openCase"].clone()
-}
-
-/// Runs one statement written with `?` placeholders, binding `values` (so timestamps are
-/// compared as the database stores them, never as string literals).
-pub fn statement(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> Statement {
-    let backend = app.db.get_database_backend();
-    let sql = if backend == DatabaseBackend::Postgres {
-        let mut out = String::new();
-        let mut n = 0;
-        for c in sql.chars() {
-            if c == '?' {
-                n += 1;
-                out.push_str(&format!("${n}"));
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    } else {
-        sql.to_string()
-    };
-    Statement::from_sql_and_values(backend, sql, values)
-}
-
-pub async fn execute(app: &TestApp, sql: &str, values: Vec<SqlValue>) {
-    app.db
-        .execute_raw(statement(app, sql, values))
-        .await
-        .expect("test statement");
-}
-
-/// `SELECT ... AS n` with bound values.
-pub async fn count_with(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> i64 {
-    let row = app
-        .db
-        .query_one_raw(statement(app, sql, values))
-        .await
-        .expect("count query")
-        .expect("a row");
-    row.try_get::<i64>("", "n").expect("column n")
-}
-
-/// Every value of column `id` (as text) from a query with bound values, sorted.
-pub async fn ids_with(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> Vec<String> {
-    let rows = app
-        .db
-        .query_all_raw(statement(app, sql, values))
-        .await
-        .expect("ids query");
-    let mut ids: Vec<String> = rows
-        .iter()
-        .map(|r| {
-            r.try_get::<uuid::Uuid>("", "id")
-                .expect("column id")
-                .to_string()
-        })
-        .collect();
-    ids.sort();
-    ids
 }
 
 /// The ids at `path` (a JSON pointer into each edge's node) of a connection, sorted.

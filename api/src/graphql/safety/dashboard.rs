@@ -24,6 +24,9 @@ pub struct RiskCount {
 pub struct Dashboard {
     pub from: DateTime<Utc>,
     pub to: DateTime<Utc>,
+    /// When these figures were counted. An instance reuses them for the same agency and
+    /// question for a short time (`ASB_HUB_DASHBOARD_CACHE_SECONDS`, 60 by default).
+    pub computed_at: DateTime<Utc>,
     /// Incidents that occurred in the period, every category listed.
     pub incidents_by_category: Vec<CategoryCount>,
     /// Cases open at some time in the period, every risk level listed.
@@ -55,6 +58,7 @@ impl Dashboard {
         Self {
             from,
             to,
+            computed_at: d.computed_at,
             incidents_by_category: d
                 .incidents_by_category
                 .into_iter()

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     domain::{DateRange, PageRequest, ShortText},
-    error::AppResult,
+    error::{AppError, AppResult},
     graphql::{
         ContextExt,
         cases::types::Case,
@@ -22,6 +22,7 @@ use crate::{
     },
     service::safety::{
         dashboard::{self, DashboardQuery},
+        dashboard_cache::DashboardCache,
         overdue, rules,
         worklists::{self, VictimList},
     },
@@ -190,7 +191,10 @@ impl SafetyQuery {
                 .map(|w| ShortText::parse("ward", &w).map(ShortText::into_string))
                 .transpose()?,
         };
-        let d = dashboard::dashboard(ctx.db()?, actor, &q).await?;
+        let cache = ctx
+            .data::<std::sync::Arc<DashboardCache>>()
+            .map_err(|_| AppError::internal("the dashboard cache is not in the schema"))?;
+        let d = dashboard::dashboard(ctx.db()?, cache, actor, &q).await?;
         Ok(Dashboard::new(from, to, d))
     }
 }

@@ -31,6 +31,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::dashboard_cache::{DashboardCache, Key};
 use crate::{
     auth::{
         Actor,
@@ -50,6 +51,8 @@ pub struct DashboardQuery {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Dashboard {
+    /// When the counting started (figures may be reused for a short time: `dashboard_cache`).
+    pub computed_at: DateTime<Utc>,
     pub incidents_by_category: Vec<(AsbCategory, i64)>,
     pub open_cases_by_risk: Vec<(RiskLevel, i64)>,
     pub repeat_victims: i64,
@@ -137,8 +140,12 @@ fn by<T: Copy>(all: &[T], text: fn(T) -> &'static str, rows: Vec<(String, i64)>)
         .collect()
 }
 
+/// The figures for `q` over the rows the actor's agency may see. The actor's permissions are
+/// checked on every call; only then may figures counted earlier for the same agency and
+/// question be reused (`cache`).
 pub async fn dashboard(
     db: &DatabaseConnection,
+    cache: &DashboardCache,
     actor: &Actor,
     q: &DashboardQuery,
 ) -> AppResult<Dashboard> {
@@ -151,6 +158,19 @@ pub async fn dashboard(
         policy::check_reads(perms, "Location", &["ward"])?;
     }
     let scope = Scope::new(actor.agency_id);
+    let key = Key {
+        scope_agency: scope.agency_id,
+        from: q.from,
+        to: q.to,
+        agency_id: q.agency_id,
+        ward: q.ward.as_ref().map(|w| w.to_lowercase()),
+    };
+    cache.get_or_compute(key, || count(db, scope, q)).await
+}
+
+/// Counts every figure (see the module documentation).
+async fn count(db: &DatabaseConnection, scope: Scope, q: &DashboardQuery) -> AppResult<Dashboard> {
+    let computed_at = Utc::now();
 
     let categories: Vec<(String, i64)> = incident::Entity::find()
         .select_only()
@@ -187,6 +207,9 @@ pub async fn dashboard(
                 "n",
             )
             .filter(col.eq(true))
+            // A flag's `occurred_at` is its incident's: the flag's own index finds the period.
+            .filter(victim_flag::Column::OccurredAt.gte(q.from))
+            .filter(victim_flag::Column::OccurredAt.lte(q.to))
             .filter(victim_flag::Column::IncidentId.in_subquery(q.incident_ids(&scope)))
             .into_tuple::<i64>()
             .one(db)
@@ -225,6 +248,7 @@ pub async fn dashboard(
     let (assessments_required, assessments_done) = assessments(db, &scope, q).await?;
 
     Ok(Dashboard {
+        computed_at,
         incidents_by_category: by(AsbCategory::ALL, AsbCategory::as_str, categories),
         open_cases_by_risk: by(RiskLevel::ALL, RiskLevel::as_str, risks),
         repeat_victims,

@@ -12,6 +12,7 @@
 
 pub mod contact;
 pub mod dashboard;
+pub mod dashboard_cache;
 pub mod detection;
 pub mod overdue;
 pub mod reviews;

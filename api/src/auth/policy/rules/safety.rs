@@ -173,6 +173,7 @@ pub static AREA: Area = Area {
             public: &[
                 "from",
                 "to",
+                "computedAt",
                 "incidentsByCategory",
                 "openCasesByRisk",
                 "repeatVictims",
