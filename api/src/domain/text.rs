@@ -48,7 +48,26 @@ fn check_text(field: &str, raw: &str, rules: &Rules) -> Result<String, AppError>
             },
         ));
     }
+    if text.chars().any(is_hidden_format) {
+        return Err(AppError::bad_input(
+            field,
+            "must not contain invisible formatting characters (direction overrides or \
+             zero-width spaces)",
+        ));
+    }
     Ok(text.to_owned())
+}
+
+/// Characters that change how text is shown without being seen: direction embeddings,
+/// overrides and isolates (which can make a name or title display as something else, the
+/// "Trojan Source" trick), zero-width spaces, word joiners and byte-order marks. Zero-width
+/// joiners and non-joiners, and the left-to-right / right-to-left marks, stay allowed: Persian,
+/// Indic scripts and mixed-direction names need them.
+fn is_hidden_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}'
+    )
 }
 
 /// The accessors every text newtype shares.
@@ -201,6 +220,20 @@ mod tests {
         assert!(ShortText::parse("title", "a\nb").is_err());
         assert!(ShortText::parse("title", "a\u{7}b").is_err());
         assert!(CaseTitle::parse("title", "Noise at 4 Elm Row").is_ok());
+    }
+
+    #[test]
+    fn invisible_formatting_is_refused_but_joiners_and_marks_are_not() {
+        for hidden in [
+            '\u{202E}', '\u{202A}', '\u{2066}', '\u{2069}', '\u{200B}', '\u{2060}', '\u{FEFF}',
+        ] {
+            let text = format!("Northshire{hidden} Police");
+            assert_eq!(refused_field(ShortText::parse("name", &text)), "name");
+            assert_eq!(refused_field(LongText::parse("body", &text)), "body");
+        }
+        // Persian with a zero-width non-joiner, and a right-to-left mark in mixed text.
+        assert!(ShortText::parse("name", "می\u{200C}خواهم").is_ok());
+        assert!(ShortText::parse("name", "Flat 3 \u{200F}שלום").is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ async fn granting_what_does_not_exist_is_refused_and_writes_nothing() {
         app.count("SELECT COUNT(*) AS n FROM role_field_permission")
             .await,
         app.count("SELECT COUNT(*) AS n FROM app_user").await,
+        app.count("SELECT COUNT(*) AS n FROM agency").await,
     );
     let grant_field = r#"mutation($r: ID!, $t: String!, $f: String!) { setFieldPermission(input: { roleId: $r, typeName: $t, fieldName: $f, read: true, write: true }) { id } }"#;
     let cases: Vec<(&str, Value, &str)> = vec![
@@ -71,6 +72,18 @@ async fn granting_what_does_not_exist_is_refused_and_writes_nothing() {
             json!({}),
             "kind",
         ),
+        // A name that would display reversed (right-to-left override), or with a hidden
+        // zero-width space: refused, so one agency cannot pass for another on screen.
+        (
+            r#"mutation($n: String!) { createAgency(input: { name: $n, kind: "police" }) { id } }"#,
+            json!({ "n": "Northshire \u{202E}eciloP" }),
+            "name",
+        ),
+        (
+            r#"mutation($n: String!) { createAgency(input: { name: $n, kind: "police" }) { id } }"#,
+            json!({ "n": "Northshire\u{200B} Police" }),
+            "name",
+        ),
     ];
     for (q, vars, field) in cases {
         let a = admin.query(q, vars).await;
@@ -83,6 +96,7 @@ async fn granting_what_does_not_exist_is_refused_and_writes_nothing() {
         app.count("SELECT COUNT(*) AS n FROM role_field_permission")
             .await,
         app.count("SELECT COUNT(*) AS n FROM app_user").await,
+        app.count("SELECT COUNT(*) AS n FROM agency").await,
     );
     assert_eq!(after, before);
 
