@@ -274,7 +274,7 @@ def wrk(server, name, lines, duration, conns, threads=2):
     return result
 
 
-def drain(server, limit=90):
+def drain(server, limit=240):
     """Waits until requests still running when wrk stopped have finished (the statement
     counter stands still for 2 s), so a slow operation's backlog does not land on the next."""
     last, still = server.statements(), 0
