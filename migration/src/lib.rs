@@ -5,6 +5,17 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// Runs SQL written the same for SQLite and PostgreSQL, in order (index migrations).
+pub(crate) async fn execute_all(
+    manager: &SchemaManager<'_>,
+    statements: &[&str],
+) -> Result<(), DbErr> {
+    for sql in statements {
+        manager.get_connection().execute_unprepared(sql).await?;
+    }
+    Ok(())
+}
+
 mod m20261127_000001_create_identity;
 mod m20261127_000002_create_sessions;
 mod m20261127_000003_create_access_log;
