@@ -5,6 +5,23 @@
 
 pub use sea_orm_migration::prelude::*;
 
+/// The `MigrationTrait` of a migration whose module defines `UP` and `DOWN`: lists of SQL written
+/// the same for SQLite and PostgreSQL (the index migrations).
+macro_rules! sql_migration {
+    () => {
+        #[async_trait::async_trait]
+        impl MigrationTrait for Migration {
+            async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                crate::execute_all(manager, UP).await
+            }
+
+            async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+                crate::execute_all(manager, DOWN).await
+            }
+        }
+    };
+}
+
 /// Runs SQL written the same for SQLite and PostgreSQL, in order (index migrations).
 pub(crate) async fn execute_all(
     manager: &SchemaManager<'_>,

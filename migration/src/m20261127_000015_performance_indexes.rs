@@ -21,13 +21,4 @@ const DOWN: &[&str] = &[
     "DROP INDEX IF EXISTS idx_asb_case_open_next_review_at",
 ];
 
-#[async_trait::async_trait]
-impl MigrationTrait for Migration {
-    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::execute_all(manager, UP).await
-    }
-
-    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        crate::execute_all(manager, DOWN).await
-    }
-}
+sql_migration!();
