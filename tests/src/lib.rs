@@ -485,3 +485,19 @@ pub async fn ids_with(app: &TestApp, sql: &str, values: Vec<SqlValue>) -> Vec<St
     ids.sort();
     ids
 }
+
+impl TestApp {
+    /// Loads `asb-hub seed --scale` data into this app's database (what `bench/` loads, smaller).
+    pub async fn seed_scale(&self, scale: f64, seed: u64) -> Result<String, api::error::AppError> {
+        let settings = RawSettings {
+            database_url: Some(self.database_url.clone()),
+            data_dir: Some(self.data_dir.display().to_string()),
+            jwt_secret: Some(TEST_JWT_SECRET.into()),
+            ..Default::default()
+        }
+        .resolve()
+        .expect("settings");
+        let options = api::seed::scale::ScaleOptions { scale, seed };
+        api::seed::scale::seed(&self.db, &settings, options).await
+    }
+}

@@ -1,13 +1,8 @@
 //! Scale data (`asb-hub seed --scale N`) and the benchmark build's authorization bypass.
 
-use api::{
-    configuration::RawSettings,
-    seed::scale::{ScaleOptions, Sizes},
-};
+use api::seed::scale::Sizes;
 use serde_json::json;
-use tests::{
-    HOUSING_OFFICER, POLICE_OFFICER, POLICE_SUPERVISOR, TEST_JWT_SECRET, TestApp, spawn_app,
-};
+use tests::{HOUSING_OFFICER, POLICE_OFFICER, POLICE_SUPERVISOR, TestApp, spawn_app};
 
 const SCALE: f64 = 0.002;
 const POLICE_VISIBLE: &str = "(lead_agency_id = (SELECT id FROM agency WHERE name = 'Northshire Police') \
@@ -15,16 +10,7 @@ const POLICE_VISIBLE: &str = "(lead_agency_id = (SELECT id FROM agency WHERE nam
      AND agency_id = (SELECT id FROM agency WHERE name = 'Northshire Police')))";
 
 async fn seed(app: &TestApp, seed: u64) -> Result<String, api::error::AppError> {
-    let settings = RawSettings {
-        database_url: Some(app.database_url.clone()),
-        data_dir: Some(app.data_dir.display().to_string()),
-        jwt_secret: Some(TEST_JWT_SECRET.into()),
-        ..Default::default()
-    }
-    .resolve()
-    .expect("settings");
-    let options = ScaleOptions { scale: SCALE, seed };
-    api::seed::scale::seed(&app.db, &settings, options).await
+    app.seed_scale(SCALE, seed).await
 }
 
 #[tokio::test]

@@ -5,11 +5,8 @@
 //! and the two counts must agree. A per-row query would add at least one statement for each of
 //! the 19 extra rows.
 
-use api::{configuration::RawSettings, seed::scale::ScaleOptions};
 use serde_json::json;
-use tests::{
-    ADMIN, AUDITOR, POLICE_OFFICER, POLICE_SUPERVISOR, Session, TEST_JWT_SECRET, TestApp, spawn_app,
-};
+use tests::{ADMIN, AUDITOR, POLICE_OFFICER, POLICE_SUPERVISOR, Session, TestApp, spawn_app};
 
 /// DataLoaders batch by time (a 1 ms window), so a loader used at two depths is sometimes one
 /// batch and sometimes two: counts vary by a few statements between runs either way.
@@ -153,21 +150,7 @@ async fn measure(app: &TestApp, session: &Session<'_>, query: &str, first: i64) 
 #[tokio::test]
 async fn every_list_query_costs_the_same_statements_for_one_row_as_for_twenty() {
     let app = spawn_app().await;
-    let settings = RawSettings {
-        database_url: Some(app.database_url.clone()),
-        data_dir: Some(app.data_dir.display().to_string()),
-        jwt_secret: Some(TEST_JWT_SECRET.into()),
-        ..Default::default()
-    }
-    .resolve()
-    .expect("settings");
-    let options = ScaleOptions {
-        scale: 0.002,
-        seed: 11,
-    };
-    api::seed::scale::seed(&app.db, &settings, options)
-        .await
-        .expect("scale data");
+    app.seed_scale(0.002, 11).await.expect("scale data");
     let mut failures = Vec::new();
     let mut sessions = std::collections::HashMap::new();
     for (name, user, query, grows) in lists() {
